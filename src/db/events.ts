@@ -1,0 +1,95 @@
+import { sql, type Statement } from './statement.js';
+import type { EventRow } from './rows.js';
+import type { StepKey } from './steps.js';
+
+const RUN_JSON = `json_object(
+  'id', r.id, 'workflow_id', r.workflow_id, 'workflow_name', r.workflow_name, 'status', r.status,
+  'ref_id', r.ref_id, 'ref_type', r.ref_type, 'output_result', r.output_result, 'error', r.error,
+  'metadata', r.metadata, 'sleep_until', r.sleep_until, 'waiting_for', r.waiting_for,
+  'retry_of', r.retry_of, 'started_at', r.started_at, 'completed_at', r.completed_at,
+  'created_at', r.created_at, 'updated_at', r.updated_at)`;
+
+const ATTEMPT_JSON = `json_object(
+  'id', a.id, 'run_id', a.run_id, 'step_name', a.step_name, 'step_count', a.step_count,
+  'attempt', a.attempt, 'status', a.status, 'error', a.error, 'started_at', a.started_at,
+  'ended_at', a.ended_at, 'duration_ms', a.duration_ms, 'next_retry_at', a.next_retry_at,
+  'created_at', a.created_at)`;
+
+const STEP_JSON = `json_object(
+  'id', s.id, 'run_id', s.run_id, 'step_name', s.step_name, 'step_count', s.step_count,
+  'step_number', s.step_number, 'step_type', s.step_type, 'status', s.status,
+  'attempts', s.attempts, 'retry_count', s.retry_count, 'max_retries', s.max_retries,
+  'output_result', s.output_result, 'error', s.error, 'next_retry_at', s.next_retry_at,
+  'sleep_until', s.sleep_until, 'started_at', s.started_at, 'completed_at', s.completed_at,
+  'duration_ms', s.duration_ms, 'created_at', s.created_at, 'updated_at', s.updated_at,
+  'last_attempt', (SELECT ${ATTEMPT_JSON} FROM workflow_step_retries a
+     WHERE a.run_id = s.run_id AND a.step_name = s.step_name AND a.step_count = s.step_count
+     ORDER BY a.attempt DESC LIMIT 1))`;
+
+const EVENT_COLUMNS =
+  'dedupe_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
+
+/**
+ * How an event is told apart from a repeat of itself. `transition` names a state change that
+ * happens once (a step's attempt finishing); `content` names a change by what it wrote, and counts
+ * as new whenever anything else happened to the run since (so a seed-style update that is replayed
+ * adds no event, while the same update after other changes does).
+ */
+export type Dedupe = { transition: string } | { content: string };
+
+function dedupeSql(d: Dedupe): { expr: string; params: string[] } {
+  if ('transition' in d) return { expr: '?', params: [d.transition] };
+  return {
+    expr: "? || '@' || ifnull((SELECT max(id) FROM workflow_events WHERE run_id = r.id), 0)",
+    params: [d.content],
+  };
+}
+
+/** Appends an event holding the run as stored; returns the event (none when it repeats). */
+export function appendRunEvent(runId: string, dedupe: Dedupe, now: string): Statement {
+  const key = dedupeSql(dedupe);
+  return sql(
+    `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
+     SELECT ${key.expr}, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
+     FROM workflow_runs r WHERE r.id = ?
+     RETURNING *`,
+    ...key.params,
+    now,
+    runId,
+  );
+}
+
+/** Appends an event holding the step as stored, with its latest attempt. */
+export function appendStepEvent(key: StepKey, dedupe: Dedupe, now: string): Statement {
+  const d = dedupeSql(dedupe);
+  return sql(
+    `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
+     SELECT ${d.expr.replace('r.id', 's.run_id')}, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
+     FROM workflow_steps s LEFT JOIN workflow_runs r ON r.id = s.run_id
+     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ?
+     RETURNING *`,
+    ...d.params,
+    now,
+    key.run_id,
+    key.step_name,
+    key.step_count,
+  );
+}
+
+/** Reads events after a cursor, oldest first. */
+export async function listEventsAfter(db: D1Database, afterId: number, limit: number): Promise<EventRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM workflow_events WHERE id > ? ORDER BY id LIMIT ?')
+    .bind(afterId, limit)
+    .all<EventRow>();
+  return results;
+}
+
+/** Reads a run's events, oldest first. */
+export async function listRunEvents(db: D1Database, runId: string): Promise<EventRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM workflow_events WHERE run_id = ? ORDER BY id')
+    .bind(runId)
+    .all<EventRow>();
+  return results;
+}

@@ -1,0 +1,122 @@
+import { sql, type SqlValue, type Statement } from './statement.js';
+import type { RunRow } from './rows.js';
+import { WORKFLOW_ID_BY_IDENTITY, identityParams, type WorkflowIdentity } from './workflows.js';
+
+/** Columns of a run that tracking may set; nothing outside this list ever reaches SQL. */
+export const RUN_FIELDS = [
+  'status',
+  'ref_id',
+  'ref_type',
+  'input_params',
+  'output_result',
+  'error',
+  'metadata',
+  'sleep_until',
+  'waiting_for',
+  'retry_of',
+  'started_at',
+  'completed_at',
+] as const;
+
+/** A column tracking may set on a run. */
+export type RunField = (typeof RUN_FIELDS)[number];
+
+/** Values for run columns, JSON columns already serialised. */
+export type RunFields = Partial<Record<RunField, string | null>>;
+
+/** How a statement names the workflow a run belongs to. */
+export interface WorkflowRef {
+  idSql: string;
+  idParams: SqlValue[];
+  nameSql: string;
+  nameParams: SqlValue[];
+}
+
+/** Names a workflow by (name, ref_type, ref_id). */
+export function workflowByIdentity(w: WorkflowIdentity): WorkflowRef {
+  return { idSql: WORKFLOW_ID_BY_IDENTITY, idParams: identityParams(w), nameSql: '?', nameParams: [w.name] };
+}
+
+/** Names a workflow by its numeric id. */
+export function workflowById(id: number): WorkflowRef {
+  return { idSql: '?', idParams: [id], nameSql: '(SELECT name FROM workflow WHERE id = ?)', nameParams: [id] };
+}
+
+const FINAL = "('Completed', 'Errored', 'Terminated')";
+
+/** SET clauses that keep derived columns right when the status changes. */
+function derivedAssignments(fields: RunFields, target: string): string[] {
+  const out: string[] = [];
+  if (fields.status === undefined) return out;
+  if (fields.started_at === undefined) {
+    out.push(`started_at = CASE WHEN ${target}.status = 'Running' THEN ifnull(${target}.started_at, ${target}.updated_at) ELSE ${target}.started_at END`);
+  }
+  if (fields.completed_at === undefined) {
+    out.push(`completed_at = CASE WHEN ${target}.status IN ${FINAL} THEN ifnull(${target}.completed_at, ${target}.updated_at) ELSE NULL END`);
+  }
+  if (fields.sleep_until === undefined) {
+    out.push(`sleep_until = CASE WHEN ${target}.status = 'Sleeping' THEN ${target}.sleep_until ELSE NULL END`);
+  }
+  if (fields.waiting_for === undefined) {
+    out.push(`waiting_for = CASE WHEN ${target}.status = 'Waiting' THEN ${target}.waiting_for ELSE NULL END`);
+  }
+  return out;
+}
+
+function givenFields(fields: RunFields): RunField[] {
+  return RUN_FIELDS.filter((f) => fields[f] !== undefined);
+}
+
+/**
+ * Inserts a run, or updates the given columns of an existing one. `workflow` is only used when the
+ * run is new: an existing run keeps its workflow.
+ */
+export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunFields, now: string): Statement[] {
+  const cols = givenFields(fields).filter((f) => f !== 'status');
+  const status = fields.status ?? 'Pending';
+  const insertCols = ['id', 'workflow_id', 'workflow_name', 'status', 'created_at', 'updated_at', ...cols];
+  const values = ['?', workflow.idSql, workflow.nameSql, '?', '?', '?', ...cols.map(() => '?')];
+  const params: SqlValue[] = [
+    runId,
+    ...workflow.idParams,
+    ...workflow.nameParams,
+    status,
+    now,
+    now,
+    ...cols.map((c) => fields[c] ?? null),
+  ];
+  const updates = givenFields(fields).map((c) => `${c} = excluded.${c}`);
+  const upsert = sql(
+    `INSERT INTO workflow_runs (${insertCols.join(', ')}) VALUES (${values.join(', ')})
+     ON CONFLICT (id) DO UPDATE SET ${[...updates, 'updated_at = excluded.updated_at'].join(', ')}`,
+    ...params,
+  );
+  return [upsert, ...fixDerived(runId, fields)];
+}
+
+/** Updates the given columns of a run that exists; a run that does not exist is left alone. */
+export function updateRun(runId: string, fields: RunFields, now: string): Statement[] {
+  const cols = givenFields(fields);
+  const update = sql(
+    `UPDATE workflow_runs SET ${[...cols.map((c) => `${c} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
+    ...cols.map((c) => fields[c] ?? null),
+    now,
+    runId,
+  );
+  return [update, ...fixDerived(runId, fields)];
+}
+
+function fixDerived(runId: string, fields: RunFields): Statement[] {
+  const derived = derivedAssignments(fields, 'workflow_runs');
+  return derived.length === 0 ? [] : [sql(`UPDATE workflow_runs SET ${derived.join(', ')} WHERE id = ?`, runId)];
+}
+
+/** Reads one run. */
+export async function getRunRow(db: D1Database, runId: string): Promise<RunRow | null> {
+  return db.prepare('SELECT * FROM workflow_runs WHERE id = ?').bind(runId).first<RunRow>();
+}
+
+/** Reads the workflow id of a run, or `null` when the run is not recorded. */
+export async function getRunWorkflowId(db: D1Database, runId: string): Promise<number | null> {
+  return db.prepare('SELECT workflow_id FROM workflow_runs WHERE id = ?').bind(runId).first<number>('workflow_id');
+}

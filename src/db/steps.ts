@@ -1,0 +1,134 @@
+import { sql, type SqlValue, type Statement } from './statement.js';
+import type { AttemptRow, StepRow } from './rows.js';
+
+/** What identifies a step: its run, name and count (repeated uses of one name differ by count). */
+export interface StepKey {
+  run_id: string;
+  step_name: string;
+  step_count: number;
+}
+
+/** Columns of a step that tracking may set. */
+export const STEP_FIELDS = [
+  'step_number',
+  'step_type',
+  'status',
+  'attempts',
+  'retry_count',
+  'max_retries',
+  'output_result',
+  'error',
+  'next_retry_at',
+  'sleep_until',
+  'started_at',
+  'completed_at',
+  'duration_ms',
+] as const;
+
+/** A column tracking may set on a step. */
+export type StepField = (typeof STEP_FIELDS)[number];
+
+/** Values for step columns, JSON columns already serialised. */
+export type StepFields = Partial<Record<StepField, SqlValue>>;
+
+/**
+ * How a repeated write merges into the stored row. Counters only grow and the first start time is
+ * kept, so a replayed or out-of-order write never moves a step backwards in its attempts.
+ */
+const MERGE: Partial<Record<StepField, string>> = {
+  attempts: 'max(workflow_steps.attempts, excluded.attempts)',
+  retry_count: 'max(workflow_steps.retry_count, excluded.retry_count)',
+  started_at: 'ifnull(workflow_steps.started_at, excluded.started_at)',
+  step_number: 'workflow_steps.step_number',
+};
+
+/** Next free position in a run; used when a step's position is not given. */
+const NEXT_STEP_NUMBER = '(SELECT ifnull(max(step_number), 0) + 1 FROM workflow_steps WHERE run_id = ?)';
+
+/**
+ * Inserts a step or merges the given columns into it. When `completed_at` is set, the step's
+ * duration is derived from its first start.
+ */
+export function upsertStep(key: StepKey, fields: StepFields, now: string): Statement {
+  const cols = STEP_FIELDS.filter((f) => fields[f] !== undefined && f !== 'step_number' && f !== 'status');
+  const insertCols = ['run_id', 'step_name', 'step_count', 'step_number', 'status', 'created_at', 'updated_at', ...cols];
+  const numberSql = fields.step_number === undefined ? NEXT_STEP_NUMBER : '?';
+  const numberParams: SqlValue[] = fields.step_number === undefined ? [key.run_id] : [fields.step_number];
+  const values = ['?', '?', '?', numberSql, '?', '?', '?', ...cols.map(() => '?')];
+  const updates = cols.map((c) => `${c} = ${MERGE[c] ?? `excluded.${c}`}`);
+  if (fields.status !== undefined) updates.push('status = excluded.status');
+  if (fields.completed_at !== undefined && fields.duration_ms === undefined) {
+    updates.push(
+      'duration_ms = CAST(round((julianday(excluded.completed_at) - julianday(ifnull(workflow_steps.started_at, excluded.completed_at))) * 86400000) AS INTEGER)',
+    );
+  }
+  updates.push('updated_at = excluded.updated_at');
+  return sql(
+    `INSERT INTO workflow_steps (${insertCols.join(', ')}) VALUES (${values.join(', ')})
+     ON CONFLICT (run_id, step_name, step_count) DO UPDATE SET ${updates.join(', ')}`,
+    key.run_id,
+    key.step_name,
+    key.step_count,
+    ...numberParams,
+    (fields.status ?? 'Pending') as SqlValue,
+    now,
+    now,
+    ...cols.map((c) => fields[c] ?? null),
+  );
+}
+
+/** The recorded outcome of one attempt. */
+export interface AttemptFields {
+  attempt: number;
+  status: 'Running' | 'Completed' | 'Failed';
+  error?: string | null;
+  started_at?: string | null;
+  ended_at?: string | null;
+  duration_ms?: number | null;
+  next_retry_at?: string | null;
+}
+
+/** Inserts an attempt or records its outcome; keyed by (run, step name, step count, attempt). */
+export function upsertAttempt(key: StepKey, a: AttemptFields, now: string): Statement {
+  return sql(
+    `INSERT INTO workflow_step_retries
+       (run_id, step_name, step_count, attempt, status, error, started_at, ended_at, duration_ms, next_retry_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, step_name, step_count, attempt) DO UPDATE SET
+       status = excluded.status,
+       error = excluded.error,
+       started_at = ifnull(workflow_step_retries.started_at, excluded.started_at),
+       ended_at = excluded.ended_at,
+       duration_ms = excluded.duration_ms,
+       next_retry_at = excluded.next_retry_at`,
+    key.run_id,
+    key.step_name,
+    key.step_count,
+    a.attempt,
+    a.status,
+    a.error ?? null,
+    a.started_at ?? null,
+    a.ended_at ?? null,
+    a.duration_ms ?? null,
+    a.next_retry_at ?? null,
+    now,
+  );
+}
+
+/** Reads a run's steps in order. */
+export async function listStepRows(db: D1Database, runId: string): Promise<StepRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM workflow_steps WHERE run_id = ? ORDER BY step_number, id')
+    .bind(runId)
+    .all<StepRow>();
+  return results;
+}
+
+/** Reads every attempt of a run's steps. */
+export async function listAttemptRows(db: D1Database, runId: string): Promise<AttemptRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM workflow_step_retries WHERE run_id = ? ORDER BY step_name, step_count, attempt')
+    .bind(runId)
+    .all<AttemptRow>();
+  return results;
+}

@@ -1,0 +1,69 @@
+/** Machine-readable error codes used across Flowflare. */
+export type FlowflareErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_FAILED'
+  | 'INVALID_INSTANCE_ID'
+  | 'UNKNOWN_FIELD'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'NOT_CONFIGURED'
+  | 'TRACKING_FAILED'
+  | 'TIMEOUT'
+  | 'INTERNAL'
+  | (string & {});
+
+/** Options of a {@link FlowflareError}. */
+export interface FlowflareErrorOptions {
+  /** HTTP status when the error crosses HTTP. @default 500 */
+  status?: number;
+  /** The error that caused this one. */
+  cause?: unknown;
+}
+
+/**
+ * Base of every error Flowflare throws on purpose. It carries a stable `code` and the HTTP `status`
+ * it maps to, and renders itself as the JSON body `{ error: { code, message } }`.
+ */
+export class FlowflareError extends Error {
+  override readonly name: string = 'FlowflareError';
+  /** Stable, machine-readable code such as `NOT_FOUND`. */
+  readonly code: FlowflareErrorCode;
+  /** HTTP status this error maps to. */
+  readonly status: number;
+
+  constructor(code: FlowflareErrorCode, message: string, options: FlowflareErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = options.status ?? 500;
+  }
+
+  /** The JSON body of this error as sent over HTTP. */
+  toJSON(): { error: { code: string; message: string } } {
+    return { error: { code: this.code, message: this.message } };
+  }
+
+  /** This error as an HTTP response. */
+  toResponse(headers?: HeadersInit): Response {
+    const response = Response.json(this.toJSON(), { status: this.status, headers });
+    return response;
+  }
+}
+
+/** Input that breaks the contract: a missing field, a wrong type, an unknown field (HTTP 400). */
+export class ValidationError extends FlowflareError {
+  override readonly name: string = 'ValidationError';
+  constructor(message: string, code: FlowflareErrorCode = 'VALIDATION_FAILED', cause?: unknown) {
+    super(code, message, { status: 400, cause });
+  }
+}
+
+/** Something named by the caller does not exist (HTTP 404). */
+export class NotFoundError extends FlowflareError {
+  override readonly name: string = 'NotFoundError';
+  constructor(message: string) {
+    super('NOT_FOUND', message, { status: 404 });
+  }
+}

@@ -1,0 +1,58 @@
+import { appendRunEvent, appendStepEvent, type Dedupe } from '../db/events.js';
+import { updateRun, upsertRun, type RunFields, type WorkflowRef } from '../db/runs.js';
+import type { Statement } from '../db/statement.js';
+import { upsertAttempt, upsertStep, type AttemptFields, type StepFields, type StepKey } from '../db/steps.js';
+import { countNewRun, syncWorkflowStatus, upsertWorkflow, type WorkflowIdentity } from '../db/workflows.js';
+import { workflowById, workflowByIdentity } from '../db/runs.js';
+
+/** Where a run's workflow comes from when the run may be new. */
+export type RunWorkflow =
+  | { identity: WorkflowIdentity; metadata?: string | null }
+  | { workflowId: number }
+  | { existing: true };
+
+/** A change to a run. */
+export interface RunChange {
+  runId: string;
+  workflow: RunWorkflow;
+  fields: RunFields;
+  dedupe: Dedupe;
+  now: string;
+}
+
+/**
+ * Statements for one run transition: register the workflow and count the run when it is new, write
+ * the run, copy its status to the workflow, append the event. One batch.
+ */
+export function runTransition(change: RunChange): Statement[] {
+  const { runId, workflow, fields, now } = change;
+  const out: Statement[] = [];
+  if ('existing' in workflow) {
+    out.push(...updateRun(runId, fields, now));
+  } else {
+    const ref: WorkflowRef = 'identity' in workflow ? workflowByIdentity(workflow.identity) : workflowById(workflow.workflowId);
+    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, workflow.metadata ?? null, now));
+    out.push(countNewRun(ref.idSql, ref.idParams, runId, now));
+    out.push(...upsertRun(runId, ref, fields, now));
+  }
+  out.push(syncWorkflowStatus(runId, now));
+  out.push(appendRunEvent(runId, change.dedupe, now));
+  return out;
+}
+
+/** A change to a step, with the attempt it concerns. */
+export interface StepChange {
+  key: StepKey;
+  fields: StepFields;
+  attempt?: AttemptFields;
+  dedupe: Dedupe;
+  now: string;
+}
+
+/** Statements for one step transition: the step, its attempt, the event. One batch. */
+export function stepTransition(change: StepChange): Statement[] {
+  const out = [upsertStep(change.key, change.fields, change.now)];
+  if (change.attempt) out.push(upsertAttempt(change.key, change.attempt, change.now));
+  out.push(appendStepEvent(change.key, change.dedupe, change.now));
+  return out;
+}

@@ -1,0 +1,97 @@
+import { NonRetryableError } from 'cloudflare:workflows';
+import type { WorkflowStep, WorkflowStepConfig, WorkflowStepContext } from 'cloudflare:workers';
+import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } from '../tracking/attempts.js';
+import { nowIso } from '../tracking/serialize.js';
+import { writeTracking } from '../tracking/writer.js';
+import {
+  assertInstanceId,
+  assertName,
+  isNonRetryable,
+  requireDb,
+  withRetryInfo,
+  type TrackingEnv,
+} from './guards.js';
+import { durationToMs, resolveRetryOptions, retryDelayMs, type RetryOptions } from './retry-options.js';
+
+/** Workflows' own step defaults, used to tell when the next attempt runs if no config is given. */
+export const WORKFLOWS_DEFAULT_RETRIES = { limit: 5, delay: 10_000, backoff: 'exponential' } as const;
+
+/** Maps the seed's retry options onto a `step.do` config. */
+export function toStepConfig(options: RetryOptions): WorkflowStepConfig {
+  const resolved = resolveRetryOptions(options, 'trackDurableStep');
+  return { retries: { limit: resolved.maxRetries, delay: resolved.baseDelay, backoff: resolved.backoffType } };
+}
+
+/**
+ * Runs `fn` inside Workflows' `step.do` and tracks it: every attempt (numbered by Workflows), its
+ * error, the time of the next retry, then Completed or Failed. Workflows does the retrying, durably;
+ * `retryOptions` become the step's `retries` config (omitted: Workflows' defaults). A replayed
+ * `run()` gets the cached result without calling `fn` and writes nothing, so no row is duplicated.
+ *
+ * Each attempt costs two D1 batches: the start record travels while `fn` runs, the end record is
+ * written before the step's result is saved. Tracking never fails the step.
+ *
+ * The error a failed attempt throws carries `retryCount` (the coming retry) and `nextRetryAt`; the
+ * error that finally comes out of `trackDurableStep` has `nextRetryAt: null`. An error with
+ * `nonRetryable = true` fails the step at once.
+ *
+ * @param env the Worker's env, with the `DB` binding
+ * @param instanceId the run's id: `event.instanceId`
+ * @param step the `step` given to `run()`
+ * @param stepName name of the step, unique in the run as for `step.do`
+ * @param fn the work; its result must be serialisable, as for `step.do`
+ * @param retryOptions `{ maxRetries, baseDelay, backoffType }`
+ * @example
+ * const sent = await trackDurableStep(this.env, event.instanceId, step, 'send-emails', () => send(), { maxRetries: 3, baseDelay: 5000 });
+ */
+export async function trackDurableStep<T extends Rpc.Serializable<T>>(
+  env: TrackingEnv,
+  instanceId: string,
+  step: WorkflowStep,
+  stepName: string,
+  fn: (ctx: WorkflowStepContext) => T | Promise<T>,
+  retryOptions?: RetryOptions,
+): Promise<T> {
+  assertInstanceId(instanceId, 'trackDurableStep');
+  assertName(stepName, 'stepName', 'trackDurableStep');
+  if (!step || typeof step.do !== 'function') {
+    throw new TypeError('trackDurableStep: step must be the WorkflowStep given to run(event, step)');
+  }
+  if (typeof fn !== 'function') throw new TypeError('trackDurableStep: fn must be a function that does the step');
+  const db = requireDb(env, 'trackDurableStep');
+  const config = retryOptions === undefined ? undefined : toStepConfig(retryOptions);
+  let lastAttempt = 0;
+
+  const callback = async (ctx: WorkflowStepContext): Promise<T> => {
+    lastAttempt = ctx.attempt;
+    const retries = ctx.config?.retries ?? WORKFLOWS_DEFAULT_RETRIES;
+    const info: AttemptInfo = {
+      key: { run_id: instanceId, step_name: stepName, step_count: ctx.step?.count ?? 1 },
+      attempt: ctx.attempt,
+      maxRetries: retries.limit,
+      startedAt: nowIso(),
+    };
+    void writeTracking(db, attemptStarted(info));
+    try {
+      const result = await fn(ctx);
+      await writeTracking(db, attemptSucceeded(info, result, nowIso()));
+      return result;
+    } catch (error) {
+      const final = isNonRetryable(error) || ctx.attempt > retries.limit;
+      const delay = retryDelayMs(durationToMs(retries.delay), retries.backoff, ctx.attempt);
+      const nextRetryAt = final ? null : new Date(Date.now() + delay).toISOString();
+      await writeTracking(db, attemptFailed(info, error, nowIso(), nextRetryAt));
+      const tracked = withRetryInfo(error, { retryCount: final ? ctx.attempt - 1 : ctx.attempt, nextRetryAt });
+      if (isNonRetryable(error) && tracked.name !== 'NonRetryableError') {
+        throw new NonRetryableError(tracked.message, tracked.name);
+      }
+      throw tracked;
+    }
+  };
+
+  try {
+    return await (config === undefined ? step.do(stepName, callback) : step.do(stepName, config, callback));
+  } catch (error) {
+    throw withRetryInfo(error, { retryCount: Math.max(0, lastAttempt - 1), nextRetryAt: null });
+  }
+}
