@@ -8,6 +8,11 @@ declare global {
       EMAIL_CAMPAIGN: Workflow;
       HELPERS: Workflow;
       DURABLE: Workflow;
+      CONTROL: Workflow;
+      SERVICE_API_KEY: string;
+      WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
+      /** The separate client Worker, which reaches the service only through its service binding. */
+      CLIENT_WORKER: Fetcher;
     }
   }
 }
