@@ -24,9 +24,8 @@ export function knownWorkflowNames(env: object, options: ResolvedOptions): strin
   for (const [name, binding] of Object.entries(options.workflows)) {
     if (isWorkflowBinding((env as Record<string, unknown>)[binding])) names.add(name);
   }
-  const mapped = new Set(Object.values(options.workflows));
   for (const [binding, value] of Object.entries(env)) {
-    if (!mapped.has(binding) && isWorkflowBinding(value)) names.add(binding.toLowerCase());
+    if (isWorkflowBinding(value)) names.add(binding.toLowerCase());
   }
   return [...names].sort();
 }
