@@ -10,6 +10,8 @@ CREATE UNIQUE INDEX runs_idempotency ON workflow_runs (workflow_name, idempotenc
 
 -- Runs of one workflow in one status (the dashboard's most common filter), and counts by status.
 CREATE INDEX runs_by_name_status ON workflow_runs (workflow_name, status, created_at DESC, id DESC);
+-- Runs of one kind of business object ("every campaign run"), newest first, without a sort.
+CREATE INDEX runs_by_ref_type ON workflow_runs (ref_type, created_at DESC, id DESC);
 
 -- Metadata key/value pairs of runs and workflows, one row per top-level key, so that a metadata
 -- filter is an index search instead of a json_extract over every row. Triggers keep them in step

@@ -61,17 +61,17 @@ function runSource(f: RunFilters): Source {
       params: [f.metadata.key, f.metadata.value],
     };
   }
-  const index =
-    f.ref_type !== undefined
-      ? 'runs_by_ref'
-      : f.workflow_name !== undefined && f.status !== undefined
-        ? 'runs_by_name_status'
-        : f.workflow_name !== undefined
-          ? 'runs_by_name'
-          : f.status !== undefined
-            ? 'runs_by_status'
-            : 'runs_newest';
+  const index = runIndex(f);
   return { from: `workflow_runs AS r INDEXED BY ${index}`, at: 'r.created_at', id: 'r.id', where: [], params: [] };
+}
+
+/** The run index whose leading columns match the filter's equalities, most selective first. */
+function runIndex(f: RunFilters): string {
+  if (f.ref_id !== undefined) return 'runs_by_ref';
+  if (f.ref_type !== undefined) return 'runs_by_ref_type';
+  if (f.workflow_name !== undefined) return f.status !== undefined ? 'runs_by_name_status' : 'runs_by_name';
+  if (f.status !== undefined) return 'runs_by_status';
+  return 'runs_newest';
 }
 
 function runConditions(f: RunFilters, src: Source): { where: string[]; params: SqlValue[] } {
