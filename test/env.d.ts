@@ -14,6 +14,10 @@ declare global {
       /** The separate client Worker, which reaches the service only through its service binding. */
       CLIENT_WORKER: Fetcher;
     }
+    interface GlobalProps {
+      mainModule: typeof import('./fixtures/worker.js');
+      durableNamespaces: 'WorkflowTracker';
+    }
   }
 }
 export {};

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { WorkflowTracker } from '../tracker/workflow-tracker.js';
 
 /** Options of {@link createWorkflowService}. */
 export interface WorkflowServiceOptions {
@@ -33,7 +34,7 @@ export interface ServiceEnv {
   /** The API key callers must send (a secret: `wrangler secret put SERVICE_API_KEY`). */
   SERVICE_API_KEY?: string;
   /** The `WorkflowTracker` Durable Object namespace, for live updates. */
-  WORKFLOW_TRACKER?: DurableObjectNamespace;
+  WORKFLOW_TRACKER?: DurableObjectNamespace<WorkflowTracker>;
 }
 
 /** Options with their defaults applied. */

@@ -49,7 +49,7 @@ describe.each(ROUTES)('$method $path', (route) => {
   });
 
   it('refuses a wrong key (401), in either header', async () => {
-    for (const headers of [{ Authorization: 'Bearer wrong' }, { 'X-API-Key': 'wrong' }, { Authorization: `Basic ${KEY}` }]) {
+    for (const headers of [{ Authorization: 'Bearer wrong' }, { 'X-API-Key': 'wrong' }, { Authorization: `Basic ${KEY}` }] as Record<string, string>[]) {
       const r = await call(route, { key: null, headers });
       expect(r.status, `${label(route)} ${JSON.stringify(headers)}`).toBe(401);
       expect(r.body.error.code).toBe('UNAUTHORIZED');
