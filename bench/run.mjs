@@ -71,7 +71,8 @@ try {
 
   // 2. Queries with RUNS runs.
   const seeding = Date.now();
-  await seedRuns(service.db, RUNS, (done) => process.stdout.write(`\rseeding runs: ${done.toLocaleString('en-US')} / ${RUNS.toLocaleString('en-US')}`));
+  const progress = process.stdout.isTTY ? (done) => process.stdout.write(`\rseeding runs: ${done.toLocaleString('en-US')} / ${RUNS.toLocaleString('en-US')}`) : undefined;
+  await seedRuns(service.db, RUNS, progress);
   const total = (await service.db.prepare('SELECT count(*) AS n FROM workflow_runs').first()).n;
   console.log(`\rseeded ${total.toLocaleString('en-US')} runs in ${((Date.now() - seeding) / 1000).toFixed(1)} s${' '.repeat(20)}`);
 
