@@ -23,7 +23,7 @@ export function assertOriginAllowed(request: Request, options: ResolvedOptions):
 }
 
 /** The answer to a CORS preflight (`OPTIONS`) from an allowed origin. */
-export function preflightResponse(request: Request): Response {
+export function preflightResponse(): Response {
   return new Response(null, {
     status: 204,
     headers: {

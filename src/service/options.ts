@@ -33,8 +33,11 @@ export interface ServiceEnv {
   DB: D1Database;
   /** The API key callers must send (a secret: `wrangler secret put SERVICE_API_KEY`). */
   SERVICE_API_KEY?: string;
-  /** The `WorkflowTracker` Durable Object namespace, for live updates. */
-  WORKFLOW_TRACKER?: DurableObjectNamespace<WorkflowTracker>;
+  /**
+   * The `WorkflowTracker` Durable Object namespace, for live updates. Typed either way `wrangler
+   * types` may declare it (with or without the class).
+   */
+  WORKFLOW_TRACKER?: DurableObjectNamespace<WorkflowTracker> | DurableObjectNamespace;
 }
 
 /** Options with their defaults applied. */

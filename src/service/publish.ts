@@ -8,7 +8,7 @@ export const TRACKER_NAME = 'all';
 
 /** The tracker stub, when the Worker binds `WORKFLOW_TRACKER`. */
 export function trackerStub(env: ServiceEnv): DurableObjectStub<WorkflowTracker> | null {
-  const ns = env.WORKFLOW_TRACKER;
+  const ns = env.WORKFLOW_TRACKER as DurableObjectNamespace<WorkflowTracker> | undefined;
   if (!ns || typeof ns.idFromName !== 'function') return null;
   return ns.get(ns.idFromName(TRACKER_NAME));
 }

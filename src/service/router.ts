@@ -22,7 +22,7 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
     before: [
       async (request, env) => {
         assertOriginAllowed(request, options);
-        if (request.method === 'OPTIONS') return preflightResponse(request);
+        if (request.method === 'OPTIONS') return preflightResponse();
         await authenticate(request, env, options);
         return undefined;
       },
