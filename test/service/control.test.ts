@@ -14,6 +14,14 @@ async function recorded(id: string): Promise<RunDetailResult> {
   return (await apiJson<RunDetailResult>(`/api/runs/${id}`)).body;
 }
 
+/**
+ * Waits until the run has recorded that it waits for its event, so that an action lands on a run
+ * at rest rather than in the middle of one of its own tracking writes.
+ */
+async function untilWaiting(id: string): Promise<void> {
+  await eventually(async () => (await recorded(id)).status === 'Waiting');
+}
+
 async function controlEvents(id: string): Promise<string[]> {
   const events = await rows<{ data: string }>("SELECT data FROM workflow_events WHERE run_id = ? AND kind = 'control' ORDER BY id", id);
   return events.map((e) => (JSON.parse(e.data) as { action: string }).action);
@@ -23,7 +31,7 @@ describe('control actions change the real instance and the recorded status', () 
   it('pause, then resume', async () => {
     const { workflowId } = await start({ waitForEvent: true });
     const instance = await env.CONTROL.get(workflowId);
-    await waitForInstance(instance, ['waiting', 'running']);
+    await untilWaiting(workflowId);
 
     const paused = await post<ControlResult>(`/api/runs/${workflowId}/pause`, {});
     expect(paused.status).toBe(200);
@@ -41,7 +49,7 @@ describe('control actions change the real instance and the recorded status', () 
   it('terminate', async () => {
     const { workflowId } = await start({ waitForEvent: true });
     const instance = await env.CONTROL.get(workflowId);
-    await waitForInstance(instance, ['waiting', 'running']);
+    await untilWaiting(workflowId);
     const { status, body } = await post<ControlResult>(`/api/runs/${workflowId}/terminate`, {});
     expect(status).toBe(200);
     expect(body.run.status).toBe('Terminated');
@@ -57,7 +65,7 @@ describe('control actions change the real instance and the recorded status', () 
   it('send an event: the waiting run receives it and completes', async () => {
     const { workflowId } = await start({ waitForEvent: true });
     const instance = await env.CONTROL.get(workflowId);
-    await eventually(async () => (await recorded(workflowId)).status === 'Waiting');
+    await untilWaiting(workflowId);
     const { status, body } = await post<ControlResult>(`/api/runs/${workflowId}/events`, { type: 'approval', payload: { approvedBy: 'ana' } });
     expect(status).toBe(200);
     expect(body.action).toBe('event');
@@ -71,7 +79,7 @@ describe('control actions change the real instance and the recorded status', () 
   it('restart: the same instance runs again from the start', async () => {
     const { workflowId } = await start({ waitForEvent: true });
     const instance = await env.CONTROL.get(workflowId);
-    await eventually(async () => (await recorded(workflowId)).status === 'Waiting');
+    await untilWaiting(workflowId);
     const { status, body } = await post<ControlResult>(`/api/runs/${workflowId}/restart`, {});
     expect(status).toBe(200);
     expect(body.run.status).toBe('Queued');

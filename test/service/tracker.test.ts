@@ -32,6 +32,8 @@ describe('the WorkflowTracker WebSocket', () => {
     );
     expect(update.data).toMatchObject({ kind: 'run', ref_type: 'live', ref_id: 'r1', data: { status: 'Queued' } });
 
+    // terminate the first run once it rests in waitForEvent
+    await eventually(async () => (await env.DB.prepare('SELECT status FROM workflow_runs WHERE id = ?').bind(started.body.workflowId).first('status')) === 'Waiting');
     await post(`/api/runs/${started.body.workflowId}/terminate`, {});
     const control = await eventually(async () =>
       messages.find((m) => m.type === 'update' && (m.data as EventRecord).kind === 'control'),

@@ -30,6 +30,8 @@ describe("the README's client sample, run in a separate Worker through a service
       return run.status === 'Completed' ? run : null;
     });
     expect(done.output_result).toEqual({ success: true, sent: 1 });
+    // The workflow itself stored JSON.stringify(event.payload) as input_params: it got the refs.
+    expect(done.input_params).toMatchObject({ ref_id: 'campaign-123', ref_type: 'campaign', subject: 'Hello' });
     expect(done.steps.map((s) => [s.step_name, s.status, s.attempts])).toEqual([
       ['validate-recipients', 'Completed', 1],
       ['send-emails', 'Completed', 1],
