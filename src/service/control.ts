@@ -123,10 +123,15 @@ export async function retryRun(env: object, runId: string, options: ResolvedOpti
   if (!RETRYABLE.includes(run.status)) {
     throw new ConflictError(`Run '${runId}' is ${run.status}; only ${RETRYABLE.join(' or ')} runs can be retried.`);
   }
-  const params = run.input_params;
+  const stored = run.input_params;
+  const params = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { ...stored } : {};
+  // The stored payload has the refs merged in; the start merges them again from the run's refs,
+  // and a strict params schema would not know them.
+  if (params.ref_id === run.ref_id) delete params.ref_id;
+  if (params.ref_type === run.ref_type) delete params.ref_type;
   const input: StartRunInput = {
     workflow: run.workflow_name,
-    params: typeof params === 'object' && params !== null && !Array.isArray(params) ? params : {},
+    params,
     ref_id: run.ref_id,
     ref_type: run.ref_type,
     metadata: run.metadata,

@@ -104,6 +104,20 @@ describe('control actions change the real instance and the recorded status', () 
     // The new instance really runs with the same params (and fails the same way).
     await waitForInstance(await env.CONTROL.get(body.workflowId), ['errored']);
 
+    // A workflow with a strict params schema retries too: the stored payload's merged refs are
+    // not sent back as params.
+    const strict = await post<StartResult>('/api/runs', {
+      workflow: 'helpers',
+      params: { failTimes: 9, nonRetryable: true },
+      ref_type: 'test',
+      ref_id: 'strict-retry',
+    });
+    expect(strict.status).toBe(201);
+    await eventually(async () => (await recorded(strict.body.workflowId)).status === 'Errored');
+    const again = await post<StartResult>(`/api/runs/${strict.body.workflowId}/retry`, {});
+    expect(again.status).toBe(201);
+    expect(again.body.run.input_params).toEqual({ failTimes: 9, nonRetryable: true, ref_id: 'strict-retry', ref_type: 'test' });
+
     // A run that did not fail cannot be retried.
     const ok = await start({});
     await waitForInstance(await env.CONTROL.get(ok.workflowId), ['complete']);
