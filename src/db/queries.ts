@@ -210,7 +210,7 @@ export function countRunsStatement(filters: Omit<RunFilters, 'status'>, statuses
   const where = ['r.status = s.value', ...cond.where];
   return sql(
     `SELECT s.value AS status, (SELECT count(*) FROM ${from} WHERE ${where.join(' AND ')}) AS n
-     FROM json_each(?) AS s ORDER BY s.key`,
+     FROM json_each(?) AS s`,
     ...cond.params,
     JSON.stringify(statuses),
   );
