@@ -27,52 +27,79 @@ const STEP_JSON = `json_object(
      ORDER BY a.attempt DESC LIMIT 1))`;
 
 const EVENT_COLUMNS =
-  'dedupe_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
+  'dedupe_key, entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
 
 /**
  * How an event is told apart from a repeat of itself. `transition` names a state change that
- * happens once (a step's attempt finishing); `content` names a change by what it wrote, and counts
- * as new whenever anything else happened to the run since (so a seed-style update that is replayed
- * adds no event, while the same update after other changes does).
+ * happens once (an attempt finishing): writing it again adds nothing. `content` names a change by
+ * what it wrote: it adds nothing when the entity's latest event had the same content (a replayed
+ * seed-style update), and is recorded whenever anything else changed the entity in between.
  */
 export type Dedupe = { transition: string } | { content: string };
 
-function dedupeSql(d: Dedupe): { expr: string; params: string[] } {
-  if ('transition' in d) return { expr: '?', params: [d.transition] };
+interface DedupeSql {
+  /** Values for the dedupe_key and content_key columns. */
+  columns: [string | null, string | null];
+  /** Extra WHERE condition and its parameters. */
+  where: string;
+  params: string[];
+}
+
+function dedupeSql(d: Dedupe, entity: string): DedupeSql {
+  if ('transition' in d) return { columns: [d.transition, null], where: '', params: [] };
   return {
-    expr: "? || '@' || ifnull((SELECT max(id) FROM workflow_events WHERE run_id = r.id), 0)",
-    params: [d.content],
+    columns: [null, d.content],
+    where: 'AND ? IS NOT (SELECT content_key FROM workflow_events WHERE entity = ? ORDER BY id DESC LIMIT 1)',
+    params: [d.content, entity],
   };
+}
+
+/** Entity name of a run in the event log. */
+export function runEntity(runId: string): string {
+  return `run:${runId}`;
+}
+
+/** Entity name of a step in the event log. */
+export function stepEntity(key: StepKey): string {
+  return `step:${key.run_id}/${key.step_name}/${key.step_count}`;
 }
 
 /** Appends an event holding the run as stored; returns the event (none when it repeats). */
 export function appendRunEvent(runId: string, dedupe: Dedupe, now: string): Statement {
-  const key = dedupeSql(dedupe);
+  const entity = runEntity(runId);
+  const d = dedupeSql(dedupe, entity);
   return sql(
     `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
-     SELECT ${key.expr}, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
-     FROM workflow_runs r WHERE r.id = ?
+     SELECT ?, ?, ?, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
+     FROM workflow_runs r WHERE r.id = ? ${d.where}
      RETURNING *`,
-    ...key.params,
+    d.columns[0],
+    entity,
+    d.columns[1],
     now,
     runId,
+    ...d.params,
   );
 }
 
 /** Appends an event holding the step as stored, with its latest attempt. */
 export function appendStepEvent(key: StepKey, dedupe: Dedupe, now: string): Statement {
-  const d = dedupeSql(dedupe);
+  const entity = stepEntity(key);
+  const d = dedupeSql(dedupe, entity);
   return sql(
     `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
-     SELECT ${d.expr.replace('r.id', 's.run_id')}, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
+     SELECT ?, ?, ?, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
      FROM workflow_steps s LEFT JOIN workflow_runs r ON r.id = s.run_id
-     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ?
+     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ? ${d.where}
      RETURNING *`,
-    ...d.params,
+    d.columns[0],
+    entity,
+    d.columns[1],
     now,
     key.run_id,
     key.step_name,
     key.step_count,
+    ...d.params,
   );
 }
 
