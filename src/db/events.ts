@@ -26,33 +26,13 @@ const STEP_JSON = `json_object(
      WHERE a.run_id = s.run_id AND a.step_name = s.step_name AND a.step_count = s.step_count
      ORDER BY a.attempt DESC LIMIT 1))`;
 
-const EVENT_COLUMNS =
-  'dedupe_key, entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
+const EVENT_COLUMNS = 'entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
 
 /**
- * How an event is told apart from a repeat of itself. `transition` names a state change that
- * happens once (an attempt finishing): writing it again adds nothing. `content` names a change by
- * what it wrote: it adds nothing when the entity's latest event had the same content (a replayed
- * seed-style update), and is recorded whenever anything else changed the entity in between.
+ * Appends only when the entity's latest event has a different content key: a write that repeats the
+ * latest change (a replay) adds nothing, the same change after anything else happened is recorded.
  */
-export type Dedupe = { transition: string } | { content: string };
-
-interface DedupeSql {
-  /** Values for the dedupe_key and content_key columns. */
-  columns: [string | null, string | null];
-  /** Extra WHERE condition and its parameters. */
-  where: string;
-  params: string[];
-}
-
-function dedupeSql(d: Dedupe, entity: string): DedupeSql {
-  if ('transition' in d) return { columns: [d.transition, null], where: '', params: [] };
-  return {
-    columns: [null, d.content],
-    where: 'AND ? IS NOT (SELECT content_key FROM workflow_events WHERE entity = ? ORDER BY id DESC LIMIT 1)',
-    params: [d.content, entity],
-  };
-}
+const UNLESS_REPEATED = 'AND ? IS NOT (SELECT content_key FROM workflow_events WHERE entity = ? ORDER BY id DESC LIMIT 1)';
 
 /** Entity name of a run in the event log. */
 export function runEntity(runId: string): string {
@@ -64,42 +44,40 @@ export function stepEntity(key: StepKey): string {
   return `step:${key.run_id}/${key.step_name}/${key.step_count}`;
 }
 
-/** Appends an event holding the run as stored; returns the event (none when it repeats). */
-export function appendRunEvent(runId: string, dedupe: Dedupe, now: string): Statement {
+/** Appends an event holding the run as stored, unless it repeats the run's latest event. */
+export function appendRunEvent(runId: string, contentKey: string, now: string): Statement {
   const entity = runEntity(runId);
-  const d = dedupeSql(dedupe, entity);
   return sql(
-    `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
-     SELECT ?, ?, ?, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
-     FROM workflow_runs r WHERE r.id = ? ${d.where}
+    `INSERT INTO workflow_events (${EVENT_COLUMNS})
+     SELECT ?, ?, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
+     FROM workflow_runs r WHERE r.id = ? ${UNLESS_REPEATED}
      RETURNING *`,
-    d.columns[0],
     entity,
-    d.columns[1],
+    contentKey,
     now,
     runId,
-    ...d.params,
+    contentKey,
+    entity,
   );
 }
 
-/** Appends an event holding the step as stored, with its latest attempt. */
-export function appendStepEvent(key: StepKey, dedupe: Dedupe, now: string): Statement {
+/** Appends an event holding the step as stored with its latest attempt, unless it repeats. */
+export function appendStepEvent(key: StepKey, contentKey: string, now: string): Statement {
   const entity = stepEntity(key);
-  const d = dedupeSql(dedupe, entity);
   return sql(
-    `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
-     SELECT ?, ?, ?, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
+    `INSERT INTO workflow_events (${EVENT_COLUMNS})
+     SELECT ?, ?, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
      FROM workflow_steps s LEFT JOIN workflow_runs r ON r.id = s.run_id
-     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ? ${d.where}
+     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ? ${UNLESS_REPEATED}
      RETURNING *`,
-    d.columns[0],
     entity,
-    d.columns[1],
+    contentKey,
     now,
     key.run_id,
     key.step_name,
     key.step_count,
-    ...d.params,
+    contentKey,
+    entity,
   );
 }
 

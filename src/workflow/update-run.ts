@@ -3,7 +3,6 @@ import { getWorkflowById } from '../db/workflows.js';
 import { ValidationError } from '../shared/errors.js';
 import { toJsonColumn } from '../shared/json.js';
 import { attemptFailed } from '../tracking/attempts.js';
-import { contentKey } from '../tracking/content-key.js';
 import { errorToJson, nowIso } from '../tracking/serialize.js';
 import { runTransition, stepTransition, type RunWorkflow } from '../tracking/transitions.js';
 import { writeTracking } from '../tracking/writer.js';
@@ -68,7 +67,6 @@ export async function updateWorkflowRun(data: RunUpdate, env: TrackingEnv): Prom
       runId: input.id,
       workflow,
       fields,
-      dedupe: { content: contentKey('run', input.id, fields) },
       now: nowIso(),
     }),
   );
@@ -151,7 +149,7 @@ export async function updateWorkflowStep(data: StepUpdate, env: TrackingEnv): Pr
   };
   await writeTracking(
     db,
-    stepTransition({ key, fields, dedupe: { content: contentKey('step', key, fields) }, now: nowIso() }),
+    stepTransition({ key, fields, now: nowIso() }),
   );
 }
 
