@@ -8,6 +8,9 @@ declare global {
       EMAIL_CAMPAIGN: Workflow;
       HELPERS: Workflow;
       DURABLE: Workflow;
+      ORDER: Workflow;
+      SEED_STYLE: Workflow;
+      OUTAGE: Workflow;
     }
   }
 }

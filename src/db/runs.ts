@@ -120,3 +120,21 @@ export async function getRunRow(db: D1Database, runId: string): Promise<RunRow |
 export async function getRunWorkflowId(db: D1Database, runId: string): Promise<number | null> {
   return db.prepare('SELECT workflow_id FROM workflow_runs WHERE id = ?').bind(runId).first<number>('workflow_id');
 }
+
+const IS_FINISHED = "EXISTS (SELECT 1 FROM workflow_runs WHERE id = ? AND status IN ('Completed', 'Errored', 'Terminated'))";
+
+/**
+ * Clears a finished run's steps, attempts and outcome, so that a restarted run records a new
+ * history instead of adding to the old one. Does nothing to a run that has not finished.
+ */
+export function resetRunIfFinished(runId: string): Statement[] {
+  return [
+    sql(`DELETE FROM workflow_step_retries WHERE run_id = ? AND ${IS_FINISHED}`, runId, runId),
+    sql(`DELETE FROM workflow_steps WHERE run_id = ? AND ${IS_FINISHED}`, runId, runId),
+    sql(
+      `UPDATE workflow_runs SET output_result = NULL, error = NULL, started_at = NULL, completed_at = NULL
+       WHERE id = ? AND status IN ('Completed', 'Errored', 'Terminated')`,
+      runId,
+    ),
+  ];
+}

@@ -32,7 +32,7 @@ export function runTransition(change: RunChange): Statement[] {
     out.push(...updateRun(runId, fields, now));
   } else {
     const ref: WorkflowRef = 'identity' in workflow ? workflowByIdentity(workflow.identity) : workflowById(workflow.workflowId);
-    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, workflow.metadata ?? null, now));
+    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, workflow.metadata ?? null, runId, now));
     out.push(countNewRun(ref.idSql, ref.idParams, runId, now));
     out.push(...upsertRun(runId, ref, fields, now));
   }

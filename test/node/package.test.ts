@@ -73,7 +73,8 @@ describe('the packed package', () => {
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', HOME: project, XDG_CONFIG_HOME: join(project, '.config') },
     });
     const bundle = await readFile(join(project, 'out', 'index.js'), 'utf8');
-    expect(bundle).toContain('trackDurableStep');
-    expect(bundle).toContain('INSERT OR IGNORE INTO workflow_events');
+    expect(bundle.includes('function trackDurableStep')).toBe(true);
+    expect(bundle.includes('INSERT INTO workflow_events')).toBe(true);
+    expect(bundle.includes('// node_modules/@biggidea/flowflare/dist/workflow/')).toBe(true);
   });
 });
