@@ -7,7 +7,7 @@ import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } fro
 import { storeValue, type StorePolicy } from './redact.js';
 import { errorToJson, nowIso } from './serialize.js';
 import { runTransition, stepTransition } from './transitions.js';
-import { writeTracking, type EventSink } from './writer.js';
+import { writeAndPublish, writeTracking, type EventSink } from './writer.js';
 
 /** How a run is recorded. */
 export interface RunTrackerOptions {
@@ -98,7 +98,7 @@ export class RunTracker {
       const final = isFinal(error);
       const nextRetryAt = final ? null : new Date(Date.now() + computeDelay(attempt)).toISOString();
       // Workflows may evict the run while it waits for the retry: this record must be written now.
-      await writeTracking(this.db, attemptFailed(info, error, nowIso(), nextRetryAt), this.options.sink);
+      await writeAndPublish(this.db, attemptFailed(info, error, nowIso(), nextRetryAt), this.options.sink);
       throw error;
     }
   }
@@ -140,7 +140,7 @@ export class RunTracker {
     const runFields: RunFields =
       kind === 'sleep' ? { status: 'Sleeping', sleep_until: untilText } : { status: 'Waiting', waiting_for: waitingFor ?? null, sleep_until: untilText };
     statements.push(...runTransition({ runId: this.runId, workflow: { existing: true }, fields: runFields, now }));
-    await writeTracking(this.db, statements, this.options.sink);
+    await writeAndPublish(this.db, statements, this.options.sink);
     return true;
   }
 
@@ -162,7 +162,7 @@ export class RunTracker {
 
   /** Records the run's output and waits until every record of this invocation is written. */
   async complete(output: unknown): Promise<void> {
-    await writeTracking(
+    await writeAndPublish(
       this.db,
       runTransition({ runId: this.runId, workflow: { existing: true }, fields: { status: 'Completed', output_result: this.output(output) }, now: nowIso() }),
       this.options.sink,
@@ -171,7 +171,7 @@ export class RunTracker {
 
   /** Records the run as Errored and waits until every record of this invocation is written. */
   async fail(error: unknown): Promise<void> {
-    await writeTracking(
+    await writeAndPublish(
       this.db,
       runTransition({ runId: this.runId, workflow: { existing: true }, fields: { status: 'Errored', error: errorToJson(error) }, now: nowIso() }),
       this.options.sink,
@@ -180,7 +180,7 @@ export class RunTracker {
 
   /** Waits until every record of this invocation is written (or kept after a failure). */
   async flush(): Promise<void> {
-    await writeTracking(this.db, [], this.options.sink);
+    await writeAndPublish(this.db, [], this.options.sink);
   }
 
   private output(value: unknown): string | null {

@@ -16,10 +16,12 @@ export interface WriteOutcome {
   results: D1Result<Record<string, unknown>>[];
   /** Events this write appended to the log. */
   events: EventRow[];
+  /** Settles when the events have been handed to the sink (published live). */
+  published: Promise<void>;
 }
 
 /** Something to do with the events a successful write appended (publish them live). */
-export type EventSink = (events: EventRow[]) => void;
+export type EventSink = (events: EventRow[]) => void | Promise<unknown>;
 
 interface Queued {
   statements: readonly Statement[];
@@ -48,7 +50,8 @@ function laneOf(db: D1Database): Lane {
 }
 
 /**
- * Writes tracking statements to D1 and never throws. Writes to one database leave in order, one
+ * Writes tracking statements to D1 and never throws; the write's events go to `sink` (published
+ * live) without holding up the next batch. Writes to one database leave in order, one
  * batch at a time; writes made while a batch is in flight are coalesced into the next batch, so a
  * burst of transitions costs one round trip. A failed batch is retried once; if it fails again its
  * statements are kept, sent first with the next write, and the failure is logged with
@@ -60,6 +63,13 @@ export function writeTracking(db: D1Database, statements: readonly Statement[], 
     lane.queue.push({ statements, sink, resolve });
     if (!lane.flight) lane.flight = pump(db, lane);
   });
+}
+
+/** Writes, then waits until the write's events are published too. */
+export async function writeAndPublish(db: D1Database, statements: readonly Statement[], sink?: EventSink): Promise<WriteOutcome> {
+  const outcome = await writeTracking(db, statements, sink);
+  await outcome.published;
+  return outcome;
 }
 
 /**
@@ -85,7 +95,7 @@ async function pump(db: D1Database, lane: Lane): Promise<void> {
     const results = batch.length === 0 ? [] : await send(db, batch);
     if (results === null) {
       keep(lane, batch);
-      for (const item of items) item.resolve({ written: false, results: [], events: [] });
+      for (const item of items) item.resolve({ written: false, results: [], events: [], published: Promise.resolve() });
       continue;
     }
     let offset = kept.length;
@@ -93,8 +103,7 @@ async function pump(db: D1Database, lane: Lane): Promise<void> {
       const own = results.slice(offset, offset + item.statements.length);
       offset += item.statements.length;
       const events = own.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRow);
-      publish(item.sink, events);
-      item.resolve({ written: true, results: own, events });
+      item.resolve({ written: true, results: own, events, published: publish(item.sink, events) });
     }
   }
   lane.flight = null;
@@ -126,10 +135,10 @@ function keep(lane: Lane, batch: Statement[]): void {
   }
 }
 
-function publish(sink: EventSink | undefined, events: EventRow[]): void {
+async function publish(sink: EventSink | undefined, events: EventRow[]): Promise<void> {
   if (!sink || events.length === 0) return;
   try {
-    sink(events);
+    await sink(events);
   } catch (error) {
     console.error('[flowflare] publishing tracked events failed:', error);
   }

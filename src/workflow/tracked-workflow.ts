@@ -3,6 +3,7 @@ import type { JsonObject } from '../shared/json.js';
 import { DEFAULT_MAX_JSON_BYTES } from '../tracking/attempts.js';
 import type { StorePolicy } from '../tracking/redact.js';
 import { RunTracker } from '../tracking/run-tracker.js';
+import { publisherFor } from '../realtime/publish.js';
 import { requireDb, type TrackingEnv } from './guards.js';
 import { trackedStep, type TrackedStep } from './tracked-step.js';
 
@@ -78,6 +79,7 @@ function trackedRun(run: RunFn) {
       inputs: (options.inputs ?? 'all') as StorePolicy<unknown>,
       outputs: options.outputs ?? 'all',
       maxJsonBytes: options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
+      sink: publisherFor(env),
     });
     const payload = event.payload;
     tracker.start(payload, refsOf(payload), metadataOf(payload, options));
