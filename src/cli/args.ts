@@ -89,7 +89,12 @@ function buildProgram(write: { out: (text: string) => void; err: (text: string) 
     .addHelpText('after', EXAMPLES)
     .allowExcessArguments(false)
     .exitOverride()
-    .configureOutput({ writeOut: write.out, writeErr: write.err, outputError: (text, out) => out(text) });
+    .configureOutput({
+      writeOut: write.out,
+      writeErr: write.err,
+      // one line in the same shape as every other user error
+      outputError: (text, out) => out(`✘ ${text.trim().replace(/^error: /, '')} (see --help)\n`),
+    });
 }
 
 /**

@@ -63,12 +63,13 @@ function diffLines(a: string[], b: string[]): DiffLine[] {
       out.push({ kind: ' ', text: a[i]!, oldLine: i, newLine: j });
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push({ kind: '+', text: b[j]!, oldLine: i, newLine: j });
-      j++;
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+      // removals before additions, as diff(1) prints them
       out.push({ kind: '-', text: a[i]!, oldLine: i, newLine: j });
       i++;
+    } else {
+      out.push({ kind: '+', text: b[j]!, oldLine: i, newLine: j });
+      j++;
     }
   }
   return out;

@@ -36,10 +36,13 @@ export async function planService(session: SetupSession, target: ConfigTarget): 
   const workflows = await askWorkflows(session, config);
   const remote = await choose(session, options.remote, false, () =>
     session.prompter.confirm(
-      `Also set up the deployed Worker: apply the migrations to the remote database and upload ${API_KEY_NAME} with wrangler secret put?`,
+      `Also set up the deployed Worker (remote migrations, ${API_KEY_NAME} through wrangler secret put)?`,
       false,
     ),
   );
+
+  // Conflicts in the config are found before anything asks the account.
+  planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName });
 
   const ctx: WranglerContext = {
     wrangler: locateWrangler(projectDir, io.env),

@@ -23,7 +23,7 @@ export async function runSetup(session: SetupSession): Promise<SetupSummary> {
 
   reporter.line();
   reporter.heading(
-    `${options.dryRun ? 'Dry run: ' : ''}${show(target.doc.path)}${target.created ? ' (new)' : ''} as ` +
+    `${options.dryRun ? 'Dry run: setting' : 'Setting'} up ${show(target.doc.path)}${target.created ? ' (new)' : ''} as ` +
       (target.role === 'service' ? 'the workflow service' : 'a client of the workflow service'),
   );
   presentPlan(session, plan, show);
@@ -58,9 +58,11 @@ export async function runSetup(session: SetupSession): Promise<SetupSummary> {
     reporter.success(`Nothing to change: ${show(target.doc.path)} is already set up.`);
   }
   for (const file of outcome.files) {
-    reporter.success(`${file.before === undefined ? 'Created' : 'Updated'} ${show(file.path)}`);
+    const backup = outcome.applied.backups.find((path) => path.startsWith(`${file.path}.bak`));
+    reporter.success(
+      `${file.before === undefined ? 'Created' : 'Updated'} ${show(file.path)}${backup ? ` (previous version: ${show(backup)})` : ''}`,
+    );
   }
-  for (const backup of outcome.applied.backups) reporter.line(`  (the previous version is kept in ${show(backup)})`);
   reporter.line();
   reporter.heading('Next:');
   for (const step of plan.next) reporter.line(`  • ${step}`);
@@ -114,9 +116,10 @@ function presentPlan(session: SetupSession, plan: RolePlan, show: (path: string)
     for (const file of plan.files) {
       const name = show(file.path);
       if (file.summary !== undefined) {
-        reporter.line(`${file.before === undefined ? '+' : '~'} ${name}: ${file.summary}`);
+        reporter.line(`• ${name}: ${file.summary}`);
       } else {
         reporter.diff(unifiedDiff(file.before === undefined ? '/dev/null' : name, name, file.before ?? '', file.after));
+        reporter.line();
       }
     }
   }

@@ -50,6 +50,8 @@ export class FakeCloudflare {
   readonly scripts = new Set<string>();
   /** Accounts the token can see (only asked for when CLOUDFLARE_ACCOUNT_ID is unset). */
   accounts: { id: string; name: string }[] = [{ id: ACCOUNT_ID, name: 'Test account' }];
+  /** A database the next list leaves out, as if it was created by someone else just after. */
+  hideFromNextList: string | undefined;
   /** Makes the query endpoint fail for matching SQL, with this message. */
   failQuery: { match: RegExp; message: string } | undefined;
   private readonly applied = new Map<string, string[]>();
@@ -136,8 +138,10 @@ export class FakeCloudflare {
   private listDatabases(query: URLSearchParams): Reply {
     const perPage = Number(query.get('per_page') ?? 10);
     const page = Number(query.get('page') ?? 1);
-    const slice = this.databases.slice((page - 1) * perPage, page * perPage);
-    return ok(slice, { result_info: { page, per_page: perPage, count: slice.length, total_count: this.databases.length } });
+    const visible = this.databases.filter((db) => db.name !== this.hideFromNextList);
+    this.hideFromNextList = undefined;
+    const slice = visible.slice((page - 1) * perPage, page * perPage);
+    return ok(slice, { result_info: { page, per_page: perPage, count: slice.length, total_count: visible.length } });
   }
 
   private createDatabase(body: unknown): Reply {
