@@ -11,8 +11,9 @@ import { boundServiceName, readWranglerConfig } from './wrangler-config.js';
  * Plans a client Worker's setup: the service binding and the tracker binding in its config, and
  * `.dev.vars` kept out of git for the API key. A client creates nothing in the account, so no
  * wrangler command runs.
+ * @param announce called once the questions are answered
  */
-export async function planClient(session: SetupSession, target: ConfigTarget): Promise<RolePlan> {
+export async function planClient(session: SetupSession, target: ConfigTarget, announce: () => void): Promise<RolePlan> {
   const { doc, projectDir } = target;
   const configName = basename(doc.path);
   const config = readWranglerConfig(doc.path, doc.data);
@@ -21,6 +22,7 @@ export async function planClient(session: SetupSession, target: ConfigTarget): P
   const serviceName = await choose(session, session.options.service, fallback, () =>
     session.prompter.input('Name of the workflow service Worker to bind to', fallback, validate),
   );
+  announce();
   const plan = planClientConfig(config, serviceName, configName);
   const after = editConfig(doc, plan.edits);
   const configChange: FileChange | undefined =

@@ -11,8 +11,10 @@ import { runSetup } from './setup.js';
  * @param io streams, environment and working folder; the process's own by default
  * @example
  * ```ts
- * import { main } from '@biggidea/flowflare/dist/cli/main.js';
+ * // bin/flowflare-setup.js
  * process.exitCode = await main(process.argv);
+ * // a test, with its own folder and streams
+ * const code = await main(['node', 'flowflare-setup', '--dry-run'], { ...processIo(), cwd: projectDir });
  * ```
  */
 export async function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {

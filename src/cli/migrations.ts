@@ -33,7 +33,7 @@ export async function planMigrationCopies(projectDir: string, migrationsDir: str
     const existing = await readFile(path, 'utf8').catch(() => undefined);
     if (existing === undefined) {
       const lines = content.split('\n').length;
-      changes.push({ path, before: undefined, after: content, summary: `new file, Flowflare migration (${lines} lines)` });
+      changes.push({ path, before: undefined, after: content, summary: `Flowflare's migration, copied as it ships (${lines} lines)` });
     } else if (existing !== content) {
       notes.push(`${relative(projectDir, path)} differs from the migration Flowflare ships; it was kept as it is.`);
     }

@@ -41,7 +41,7 @@ export async function planDevVars(projectDir: string, name: string): Promise<Dev
   const key = generateApiKey();
   const separator = before === undefined || before === '' || before.endsWith('\n') ? '' : '\n';
   const after = `${before ?? ''}${separator}# Flowflare: the key clients send to the workflow service (keep this file out of git)\n${name}=${key}\n`;
-  const summary = `${before === undefined ? 'new file, ' : ''}adds ${name}=<new ${key.length}-character key>`;
+  const summary = `${before === undefined ? '' : 'adds '}${name}=<new ${key.length}-character key>`;
   return { key, created: true, change: { path, before, after, summary } };
 }
 

@@ -15,14 +15,16 @@ import { planDevVars, planGitignore, putRemoteSecret, remoteSecretExists } from 
 import { PENDING_DATABASE_ID, planServiceConfig } from './service-plan.js';
 import { choose, type ConfigTarget, type RolePlan, type SetupSession } from './session.js';
 import { boundDatabaseName, readWranglerConfig, type WranglerConfig } from './wrangler-config.js';
+import { WranglerError } from './wrangler-errors.js';
 import { locateWrangler, type WranglerContext } from './wrangler.js';
 
 /**
  * Plans the workflow service's setup: looks the database up (read-only), then lists the config edit,
  * the migration files, the API key in `.dev.vars` and the wrangler commands. Creating the database
  * waits for `prepare`, after the user has seen the plan.
+ * @param announce called once the questions are answered, before wrangler runs
  */
-export async function planService(session: SetupSession, target: ConfigTarget): Promise<RolePlan> {
+export async function planService(session: SetupSession, target: ConfigTarget, announce: () => void): Promise<RolePlan> {
   const { options, io, reporter } = session;
   const { doc, projectDir } = target;
   const configName = basename(doc.path);
@@ -41,6 +43,7 @@ export async function planService(session: SetupSession, target: ConfigTarget): 
     ),
   );
 
+  announce();
   // Conflicts in the config are found before anything asks the account.
   planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName });
 
@@ -54,7 +57,13 @@ export async function planService(session: SetupSession, target: ConfigTarget): 
   const configArgs = ['--config', relative(projectDir, doc.path)];
   // A config that is not written yet cannot be handed to wrangler; a new one names no account anyway.
   const lookupArgs = target.created ? [] : configArgs;
-  const existing = await findDatabase(ctx, databaseName, lookupArgs);
+  const lookupNotes: string[] = [];
+  const existing = await findDatabase(ctx, databaseName, lookupArgs).catch((error: unknown) => {
+    // A dry run still shows the plan when the account cannot be asked, assuming a new database.
+    if (!(options.dryRun && error instanceof WranglerError)) throw error;
+    lookupNotes.push(`Could not look the database up, so the plan assumes a new one: ${error.message}`);
+    return undefined;
+  });
 
   const buildConfigChange = (databaseId: string | undefined) => {
     const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName });
@@ -81,7 +90,7 @@ export async function planService(session: SetupSession, target: ConfigTarget): 
 
   let database: D1Database | undefined = existing;
   let created = false;
-  const notes = [...plan.notes, ...migrations.notes];
+  const notes = [...lookupNotes, ...plan.notes, ...migrations.notes];
   if (!existing) notes.push(`The database id shows as ${PENDING_DATABASE_ID} until wrangler d1 create has run.`);
 
   return {

@@ -51,6 +51,8 @@ export interface SetupSummary {
   /** Whether any file was (or, with `--dry-run`, would be) written. */
   changed: boolean;
   files: { path: string; action: 'create' | 'update' }[];
+  /** The config's diff (empty when it does not change). */
+  configDiff: string;
   backups: string[];
   /** Wrangler commands run (or, with `--dry-run`, to run), as typed in a shell. */
   commands: string[];

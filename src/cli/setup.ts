@@ -18,14 +18,17 @@ import { displayCommand } from './wrangler.js';
 export async function runSetup(session: SetupSession): Promise<SetupSummary> {
   const { options, reporter, prompter } = session;
   const target = await resolveTarget(session);
-  const plan = target.role === 'service' ? await planService(session, target) : await planClient(session, target);
   const show = (path: string) => relative(session.io.cwd, path) || path;
-
-  reporter.line();
-  reporter.heading(
-    `${options.dryRun ? 'Dry run: setting' : 'Setting'} up ${show(target.doc.path)}${target.created ? ' (new)' : ''} as ` +
-      (target.role === 'service' ? 'the workflow service' : 'a client of the workflow service'),
-  );
+  // once the questions are answered, before the work starts
+  const announce = () => {
+    reporter.line();
+    reporter.heading(
+      `${options.dryRun ? 'Dry run: setting' : 'Setting'} up ${show(target.doc.path)}${target.created ? ' (new)' : ''} as ` +
+        (target.role === 'service' ? 'the workflow service' : 'a client of the workflow service'),
+    );
+  };
+  const plan =
+    target.role === 'service' ? await planService(session, target, announce) : await planClient(session, target, announce);
   presentPlan(session, plan, show);
 
   const summary: SetupSummary = {
@@ -36,6 +39,7 @@ export async function runSetup(session: SetupSession): Promise<SetupSummary> {
     configCreated: target.created,
     changed: plan.files.length > 0,
     files: plan.files.map((file) => ({ path: file.path, action: file.before === undefined ? 'create' : 'update' })),
+    configDiff: configDiff(plan.files, target.doc.path, show),
     backups: [],
     commands: plan.commands.map(displayCommand),
     notes: plan.notes,
@@ -71,8 +75,16 @@ export async function runSetup(session: SetupSession): Promise<SetupSummary> {
     ...outcome.details,
     changed: outcome.files.length > 0,
     files: outcome.files.map((file) => ({ path: file.path, action: file.before === undefined ? 'create' : 'update' })),
+    configDiff: configDiff(outcome.files, target.doc.path, show),
     backups: outcome.applied.backups,
   };
+}
+
+function configDiff(files: readonly FileChange[], configPath: string, show: (path: string) => string): string {
+  const change = files.find((file) => file.path === configPath);
+  if (!change) return '';
+  const name = show(configPath);
+  return unifiedDiff(change.before === undefined ? '/dev/null' : name, name, change.before ?? '', change.after);
 }
 
 async function apply(
@@ -108,28 +120,26 @@ async function apply(
 
 function presentPlan(session: SetupSession, plan: RolePlan, show: (path: string) => string): void {
   const { reporter } = session;
-  reporter.line();
-  if (plan.files.length === 0) {
-    reporter.line('Files: nothing to change.');
-  } else {
-    reporter.line('Files:');
-    for (const file of plan.files) {
-      const name = show(file.path);
-      if (file.summary !== undefined) {
-        reporter.line(`• ${name}: ${file.summary}`);
-      } else {
-        reporter.diff(unifiedDiff(file.before === undefined ? '/dev/null' : name, name, file.before ?? '', file.after));
-        reporter.line();
-      }
-    }
+  const sections: (() => void)[] = [];
+  if (plan.files.length === 0) sections.push(() => reporter.line('Files: nothing to change.'));
+  for (const file of plan.files) {
+    const name = show(file.path);
+    sections.push(() =>
+      file.summary === undefined
+        ? reporter.diff(unifiedDiff(file.before === undefined ? '/dev/null' : name, name, file.before ?? '', file.after))
+        : reporter.line(`${file.before === undefined ? 'New' : 'Changed'} ${name}: ${file.summary}`),
+    );
   }
   if (plan.commands.length > 0) {
-    reporter.line();
-    reporter.line('Wrangler commands:');
-    for (const args of plan.commands) reporter.line(`  ${displayCommand(args)}`);
+    sections.push(() => {
+      reporter.line('Wrangler commands:');
+      for (const args of plan.commands) reporter.line(`  ${displayCommand(args)}`);
+    });
   }
-  for (const note of plan.notes) {
+  for (const note of plan.notes) sections.push(() => reporter.warn(note));
+  for (const section of sections) {
     reporter.line();
-    reporter.warn(note);
+    section();
   }
+  reporter.line();
 }

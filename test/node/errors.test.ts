@@ -1,10 +1,11 @@
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { FakeCloudflare } from './support/fake-cloudflare.js';
 import { SERVICE_WORKER, userConfig } from './support/fixtures.js';
-import { cliEnv, makeHome, makeProject, removeProjects, runCli, type Project, type RunResult } from './support/project.js';
+import { cliEnv, makeHome, makeProject, REPO, removeProjects, runCli, type Project, type RunResult } from './support/project.js';
 
 const api = new FakeCloudflare();
 let apiBase: string;
@@ -86,6 +87,15 @@ describe('errors a user can make, each one line, exit 1, nothing changed', () =>
     expect(api.databases.some((db) => db.name === 'flowflare.db')).toBe(false);
   });
 
+  test('names reach wrangler as they are: no shell runs them', async () => {
+    const project = serviceProject();
+    const name = 'db$(touch${IFS}pwned)';
+    const result = await runCli(project, [...SETUP, '--database', name], env);
+    expectOneLineError(result, /Invalid database name 'db\$\(touch\$\{IFS\}pwned\)'/);
+    expect(api.callsTo('POST', /\/d1\/database$/).at(-1)!.body).toEqual({ name });
+    expect(project.exists('pwned')).toBe(false);
+  });
+
   test('a TOML config that does not parse is pointed at by line', async () => {
     const broken = userConfig('toml', 'workflow-service').replace('[vars]', '[vars');
     const project = serviceProject(broken);
@@ -144,6 +154,44 @@ database_id = "11111111-2222-4333-8444-555555555555"
   });
 });
 
+describe('--dry-run', () => {
+  test('--json gives the plan as data', async () => {
+    const project = serviceProject();
+    const before = project.snapshot();
+    const result = await runCli(project, ['--role', 'service', '--workflow', 'email_campaign', '--dry-run', '--json'], env);
+    expect(result.code).toBe(0);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({
+      ok: true,
+      dryRun: true,
+      changed: true,
+      commands: [
+        'wrangler d1 create flowflare_db --update-config=false --config wrangler.toml',
+        'wrangler d1 migrations apply DB --local --config wrangler.toml',
+      ],
+      database: { name: 'flowflare_db', id: null, created: false },
+    });
+    expect(summary.configDiff).toMatch(/^\+\[\[d1_databases\]\]$/m);
+    expect(summary.files.map((f: { path: string }) => f.path)).toEqual([
+      project.path('wrangler.toml'),
+      project.path('migrations/flowflare/0001_initial.sql'),
+      project.path('.dev.vars'),
+      project.path('.gitignore'),
+    ]);
+    expect(project.snapshot()).toEqual(before);
+  });
+
+  test('still shows the plan when wrangler is not logged in', async () => {
+    const project = serviceProject();
+    const before = project.snapshot();
+    const result = await runCli(project, ['--role', 'service', '--dry-run'], cliEnv(apiBase, makeHome(), { CLOUDFLARE_API_TOKEN: undefined }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Could not look the database up, so the plan assumes a new one: Wrangler is not logged in');
+    expect(result.stdout).toContain('wrangler d1 create flowflare_db');
+    expect(project.snapshot()).toEqual(before);
+  });
+});
+
 describe('main() as a function', () => {
   function io(cwd: string) {
     const stdout = new PassThrough();
@@ -162,6 +210,12 @@ describe('main() as a function', () => {
       expect(streams.out()).toContain(flag);
     }
     expect(streams.out()).toContain('Examples:');
+  });
+
+  test('--version prints the package version', async () => {
+    const streams = io(process.cwd());
+    expect(await main(['node', 'flowflare-setup', '--version'], streams.io)).toBe(0);
+    expect(streams.out()).toBe(`${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version}\n`);
   });
 
   test('a bad flag returns 1 without touching the process exit code', async () => {

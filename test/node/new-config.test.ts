@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FakeCloudflare } from './support/fake-cloudflare.js';
 import { CLIENT_WORKER, SERVICE_WORKER, userConfig } from './support/fixtures.js';
 import { readConfig } from './support/format-suite.js';
-import { cliEnv, makeHome, makeProject, removeProjects, runCli, runWrangler } from './support/project.js';
+import { cliEnv, makeHome, makeProject, removeProjects, REPO, runCli, runWrangler } from './support/project.js';
 
 const api = new FakeCloudflare();
 let env: NodeJS.ProcessEnv;
@@ -60,5 +62,22 @@ describe('--config for an existing config elsewhere', () => {
     expect(readConfig(project, 'services/tracker/wrangler.toml').d1_databases[0].database_name).toBe('tracker_db');
     expect(project.exists('services/tracker/migrations/flowflare/0001_initial.sql')).toBe(true);
     expect(project.exists('services/tracker/.wrangler')).toBe(true);
+  });
+});
+
+describe('wrangler.example.toml', () => {
+  test('is the seed config in a form wrangler accepts, with no secret in it', async () => {
+    const example = readFileSync(join(REPO, 'wrangler.example.toml'), 'utf8');
+    const project = makeProject({ 'wrangler.toml': example, 'src/index.js': SERVICE_WORKER });
+    const config = readConfig(project, 'wrangler.toml');
+    expect(config.migrations).toEqual([{ tag: 'flowflare-v1', new_sqlite_classes: ['WorkflowTracker'] }]);
+    expect(config.workflows).toEqual([{ name: 'email_campaign', binding: 'EMAIL_CAMPAIGN', class_name: 'EmailCampaignWorkflow' }]);
+    expect(config.vars).toBeUndefined();
+    const deploy = await runWrangler(project, ['deploy', '--dry-run'], env);
+    expect(deploy.stderr).not.toMatch(/ERROR|WARNING/);
+    expect(deploy.code).toBe(0);
+    for (const binding of ['env.WORKFLOW_TRACKER (WorkflowTracker)', 'env.EMAIL_CAMPAIGN (EmailCampaignWorkflow)', 'env.DB (flowflare_db)']) {
+      expect(deploy.stdout).toContain(binding);
+    }
   });
 });

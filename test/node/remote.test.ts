@@ -84,12 +84,13 @@ describe('--remote', () => {
 });
 
 describe('an existing database', () => {
-  test('is reused, not created again', async () => {
+  test('is reused, not created again (and --verbose shows what wrangler said)', async () => {
     const existing = api.addDatabase('shared_db');
     const project = serviceProject('reuse-service');
     const posts = api.callsTo('POST', /\/d1\/database$/).length;
-    const result = await runCli(project, ['--role', 'service', '--database', 'shared_db', '--yes', '--json'], env);
+    const result = await runCli(project, ['--role', 'service', '--database', 'shared_db', '--yes', '--json', '--verbose'], env);
     expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^ {2}│ .*Executing on local database DB \(/m);
     expect(JSON.parse(result.stdout).database).toEqual({ name: 'shared_db', id: existing.uuid, created: false });
     expect(readConfig(project, 'wrangler.toml').d1_databases[0].database_id).toBe(existing.uuid);
     expect(api.callsTo('POST', /\/d1\/database$/)).toHaveLength(posts);
