@@ -30,10 +30,13 @@ export async function planClient(session: SetupSession, target: ConfigTarget, an
       ? undefined
       : { path: doc.path, before: target.created ? undefined : doc.text, after, backup: !target.created };
   const gitignore = await planGitignore(projectDir);
+  const { database, workflows, remote } = session.options;
+  const ignored = [database && '--database', workflows?.length && '--workflow', remote && '--remote'].filter(Boolean);
+  const notes = ignored.length > 0 ? [`${ignored.join(', ')} set up the service; a client ignores them.`] : [];
   return {
     files: [configChange, gitignore].filter((c): c is FileChange => c !== undefined),
     commands: [],
-    notes: plan.notes,
+    notes: [...plan.notes, ...notes],
     details: { service: serviceName },
     execute: async () => ({}),
     next: [

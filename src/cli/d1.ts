@@ -34,7 +34,8 @@ export async function findDatabase(
 
 function parseList(stdout: string): D1Database[] {
   const text = stripVTControlCharacters(stdout);
-  const start = text.indexOf('[');
+  // wrangler may print a notice before the JSON; the array starts a line
+  const start = text.search(/^\[/m);
   if (start === -1) throw new Error(`unexpected output from wrangler d1 list --json:\n${stdout}`);
   return listSchema.parse(JSON.parse(text.slice(start)));
 }

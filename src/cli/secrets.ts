@@ -89,7 +89,7 @@ export async function remoteSecretExists(ctx: WranglerContext, name: string, con
 }
 
 function hasSecret(stdout: string, name: string): boolean {
-  const start = stdout.indexOf('[');
+  const start = stdout.search(/^\[/m);
   if (start === -1) throw new Error(`unexpected output from wrangler secret list:\n${stdout}`);
   return secretListSchema.parse(JSON.parse(stdout.slice(start))).some((secret) => secret.name === name);
 }

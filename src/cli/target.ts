@@ -69,7 +69,7 @@ export async function resolveTarget(session: SetupSession): Promise<ConfigTarget
 async function workerName(session: SetupSession, role: Role, dir: string): Promise<string> {
   const validate = (value: string) => workerNameSchema.safeParse(value).error?.issues[0]?.message ?? true;
   if (role === 'service') {
-    return choose(session, session.options.service, DEFAULT_SERVICE_NAME, () =>
+    return choose(session, session.options.service ?? session.options.name, DEFAULT_SERVICE_NAME, () =>
       session.prompter.input('Name of the workflow service Worker', DEFAULT_SERVICE_NAME, validate),
     );
   }

@@ -35,9 +35,10 @@ describe('a project without a config', () => {
 
   test('--config names where a new client config goes, and its format', async () => {
     const project = makeProject({ 'apps/web/src/index.ts': CLIENT_WORKER });
-    const args = ['--config', 'apps/web/wrangler.jsonc', '--role', 'client', '--name', 'web', '--service', 'orders-service', '--yes'];
+    const args = ['--config', 'apps/web/wrangler.jsonc', '--role', 'client', '--name', 'web', '--service', 'orders-service', '--workflow', 'x', '--yes'];
     const result = await runCli(project, args, env);
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--workflow set up the service; a client ignores them.');
     expect(readConfig(project, 'apps/web/wrangler.jsonc')).toMatchObject({
       name: 'web',
       services: [{ binding: 'WORKFLOW_SERVICE', service: 'orders-service' }],
