@@ -6,6 +6,7 @@ import type { FileChange } from './file-changes.js';
 import { planMigrationCopies } from './migrations.js';
 import {
   API_KEY_NAME,
+  DB_BINDING,
   DEFAULT_DATABASE_NAME,
   databaseNameSchema,
   parseWorkflowSpec,
@@ -64,6 +65,16 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
     lookupNotes.push(`Could not look the database up, so the plan assumes a new one: ${error.message}`);
     return undefined;
   });
+
+  const configuredId = config.d1_databases?.find((db) => db.binding === DB_BINDING)?.database_id;
+  if (!existing && configuredId !== undefined && lookupNotes.length === 0) {
+    // Creating a second database under the same name would leave the config pointing at neither.
+    throw new UserError(
+      `${configName} gives ${DB_BINDING} the database_id ${configuredId}, but the account has no database named ` +
+        `'${databaseName}': check the account wrangler uses (CLOUDFLARE_ACCOUNT_ID), or remove database_id to create it.`,
+      { code: 'CONFIG_CONFLICT' },
+    );
+  }
 
   const buildConfigChange = (databaseId: string | undefined) => {
     const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName });

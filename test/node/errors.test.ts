@@ -129,6 +129,21 @@ database_id = "11111111-2222-4333-8444-555555555555"
     expect(project.snapshot()).toEqual(before);
   });
 
+  test('a database_id the account does not have is reported before anything is created', async () => {
+    const config = `${userConfig('toml', 'workflow-service')}
+[[d1_databases]]
+binding = "DB"
+database_name = "vanished_db"
+database_id = "11111111-2222-4333-8444-555555555555"
+`;
+    const project = serviceProject(config);
+    const before = project.snapshot();
+    const result = await runCli(project, SETUP, env);
+    expectOneLineError(result, /gives DB the database_id 11111111-.* but the account has no database named 'vanished_db'/);
+    expect(project.snapshot()).toEqual(before);
+    expect(api.callsTo('POST', /\/d1\/database$/)).toHaveLength(0);
+  });
+
   test('no terminal and no --yes', async () => {
     const project = serviceProject();
     const result = await runCli(project, ['--role', 'service'], env);
