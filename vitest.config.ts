@@ -3,11 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 const migrations = await readD1Migrations(new URL('./migrations', import.meta.url).pathname);
 
+// Two projects run under one `npm test`: the library in real workerd, and the setup CLI in Node
+// (its tests spawn the real wrangler binary, which cannot run inside workerd).
 export default defineConfig({
   test: {
     projects: [
       {
-        // Inside workerd: real D1, Durable Objects and Workflows.
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './test/wrangler.toml' },
@@ -15,7 +16,7 @@ export default defineConfig({
           }),
         ],
         test: {
-          name: 'workers',
+          name: 'workerd',
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/apply-migrations.ts'],
@@ -23,17 +24,7 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
-      {
-        // In Node: the package as users install it, the CLI, processes and browsers.
-        test: {
-          name: 'node',
-          include: ['test/node/**/*.test.ts'],
-          environment: 'node',
-          pool: 'forks',
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
-        },
-      },
+      './test/node/vitest.config.ts',
     ],
   },
 });
