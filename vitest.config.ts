@@ -13,8 +13,8 @@ const packageAliases = {
   '@biggidea/flowflare': here('./src/index.ts'),
 };
 
-/** Name vitest-pool-workers gives the Worker that runs the "workers" project (the service). */
-const SERVICE_WORKER = 'vitest-pool-workers-runner-workers';
+/** Name vitest-pool-workers gives the Worker that runs the "workerd" project (the service). */
+const SERVICE_WORKER = 'vitest-pool-workers-runner-workerd';
 
 /**
  * The client Worker runs beside the test Worker as a separate auxiliary Worker. Auxiliary Workers
@@ -32,6 +32,8 @@ const clientWorker = buildSync({
   external: ['cloudflare:*'],
 }).outputFiles[0]!.text;
 
+// Two projects run under one `npm test`: the library in real workerd, and Node-side tests (the setup
+// CLI, which spawns the real wrangler binary, and the client over HTTP).
 export default defineConfig({
   test: {
     projects: [
@@ -56,7 +58,7 @@ export default defineConfig({
         ],
         resolve: { alias: packageAliases },
         test: {
-          name: 'workers',
+          name: 'workerd',
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**'],
           setupFiles: ['./test/apply-migrations.ts'],
@@ -64,15 +66,7 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
-      {
-        resolve: { alias: packageAliases },
-        test: {
-          name: 'node',
-          environment: 'node',
-          include: ['test/node/**/*.test.ts'],
-          testTimeout: 30_000,
-        },
-      },
+      './test/node/vitest.config.ts',
     ],
   },
 });

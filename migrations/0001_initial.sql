@@ -94,10 +94,12 @@ CREATE UNIQUE INDEX retries_identity ON workflow_step_retries (run_id, step_name
 
 -- Append-only log of every tracked change. The id is monotonic (AUTOINCREMENT
 -- never reuses ids), which makes it the cursor for live updates and resume.
--- dedupe_key makes a repeated write of the same transition (a replay) a no-op.
+-- A change whose content_key equals the latest one of the same entity repeats it
+-- (a replayed write) and is not appended again.
 CREATE TABLE workflow_events (
   id             INTEGER PRIMARY KEY AUTOINCREMENT,
-  dedupe_key     TEXT,
+  entity         TEXT,               -- run:<id> or step:<run>/<name>/<count>
+  content_key    TEXT,
   kind           TEXT    NOT NULL,   -- run | step | attempt | control
   run_id         TEXT,
   workflow_id    INTEGER,
@@ -107,8 +109,8 @@ CREATE TABLE workflow_events (
   data           TEXT    NOT NULL,   -- JSON: the changed row as stored
   created_at     TEXT    NOT NULL
 );
-CREATE UNIQUE INDEX events_dedupe ON workflow_events (dedupe_key);
 CREATE INDEX events_by_run ON workflow_events (run_id, id);
+CREATE INDEX events_by_entity ON workflow_events (entity, id);
 CREATE INDEX events_by_name ON workflow_events (workflow_name, id);
 CREATE INDEX events_by_ref ON workflow_events (ref_type, ref_id, id);
 CREATE INDEX events_by_time ON workflow_events (created_at);

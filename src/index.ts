@@ -5,7 +5,8 @@
 export { createWorkflowService } from './service/create-service.js';
 export { WorkflowTracker } from './tracker/workflow-tracker.js';
 export type { WorkflowServiceOptions, ServiceEnv } from './service/options.js';
-export type { TrackerEnv, InitialDataMessage, UpdateMessage } from './tracker/workflow-tracker.js';
+export type { TrackerEnv } from './tracker/workflow-tracker.js';
+export type { InitialDataMessage, UpdateMessage, ServerMessage } from './browser/protocol.js';
 export { FlowflareError, ValidationError, NotFoundError, UnauthorizedError, ConflictError } from './shared/errors.js';
 export { RUN_STATUSES, STEP_STATUSES, runStatusFromInstance } from './shared/status.js';
 export type { RunStatus, StepStatus, AttemptStatus } from './shared/status.js';

@@ -9,6 +9,9 @@ declare global {
       HELPERS: Workflow;
       DURABLE: Workflow;
       CONTROL: Workflow;
+      ORDER: Workflow;
+      SEED_STYLE: Workflow;
+      OUTAGE: Workflow;
       SERVICE_API_KEY: string;
       WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
       /** The separate client Worker, which reaches the service only through its service binding. */

@@ -26,53 +26,58 @@ const STEP_JSON = `json_object(
      WHERE a.run_id = s.run_id AND a.step_name = s.step_name AND a.step_count = s.step_count
      ORDER BY a.attempt DESC LIMIT 1))`;
 
-const EVENT_COLUMNS =
-  'dedupe_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
+const EVENT_COLUMNS = 'entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
 
 /**
- * How an event is told apart from a repeat of itself. `transition` names a state change that
- * happens once (a step's attempt finishing); `content` names a change by what it wrote, and counts
- * as new whenever anything else happened to the run since (so a seed-style update that is replayed
- * adds no event, while the same update after other changes does).
+ * Appends only when the entity's latest event has a different content key: a write that repeats the
+ * latest change (a replay) adds nothing, the same change after anything else happened is recorded.
  */
-export type Dedupe = { transition: string } | { content: string };
+const UNLESS_REPEATED = 'AND ? IS NOT (SELECT content_key FROM workflow_events WHERE entity = ? ORDER BY id DESC LIMIT 1)';
 
-function dedupeSql(d: Dedupe): { expr: string; params: string[] } {
-  if ('transition' in d) return { expr: '?', params: [d.transition] };
-  return {
-    expr: "? || '@' || ifnull((SELECT max(id) FROM workflow_events WHERE run_id = r.id), 0)",
-    params: [d.content],
-  };
+/** Entity name of a run in the event log. */
+export function runEntity(runId: string): string {
+  return `run:${runId}`;
 }
 
-/** Appends an event holding the run as stored; returns the event (none when it repeats). */
-export function appendRunEvent(runId: string, dedupe: Dedupe, now: string): Statement {
-  const key = dedupeSql(dedupe);
+/** Entity name of a step in the event log. */
+export function stepEntity(key: StepKey): string {
+  return `step:${key.run_id}/${key.step_name}/${key.step_count}`;
+}
+
+/** Appends an event holding the run as stored, unless it repeats the run's latest event. */
+export function appendRunEvent(runId: string, contentKey: string, now: string): Statement {
+  const entity = runEntity(runId);
   return sql(
-    `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
-     SELECT ${key.expr}, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
-     FROM workflow_runs r WHERE r.id = ?
+    `INSERT INTO workflow_events (${EVENT_COLUMNS})
+     SELECT ?, ?, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
+     FROM workflow_runs r WHERE r.id = ? ${UNLESS_REPEATED}
      RETURNING *`,
-    ...key.params,
+    entity,
+    contentKey,
     now,
     runId,
+    contentKey,
+    entity,
   );
 }
 
-/** Appends an event holding the step as stored, with its latest attempt. */
-export function appendStepEvent(key: StepKey, dedupe: Dedupe, now: string): Statement {
-  const d = dedupeSql(dedupe);
+/** Appends an event holding the step as stored with its latest attempt, unless it repeats. */
+export function appendStepEvent(key: StepKey, contentKey: string, now: string): Statement {
+  const entity = stepEntity(key);
   return sql(
-    `INSERT OR IGNORE INTO workflow_events (${EVENT_COLUMNS})
-     SELECT ${d.expr.replace('r.id', 's.run_id')}, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
+    `INSERT INTO workflow_events (${EVENT_COLUMNS})
+     SELECT ?, ?, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
      FROM workflow_steps s LEFT JOIN workflow_runs r ON r.id = s.run_id
-     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ?
+     WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ? ${UNLESS_REPEATED}
      RETURNING *`,
-    ...d.params,
+    entity,
+    contentKey,
     now,
     key.run_id,
     key.step_name,
     key.step_count,
+    contentKey,
+    entity,
   );
 }
 

@@ -83,10 +83,14 @@ export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunField
   const cols = givenFields(fields).filter((f) => f !== 'status');
   const status = fields.status ?? 'Pending';
   const insertCols = ['id', 'workflow_id', 'workflow_name', 'status', 'created_at', 'updated_at', ...cols];
-  const values = ['?', workflow.idSql, workflow.nameSql, '?', '?', '?', ...cols.map(() => '?')];
+  // For a run that exists, the named workflow may not (it is only registered for new runs); the
+  // run's own workflow_id then satisfies NOT NULL, which SQLite checks before taking the UPDATE path.
+  const idSql = `ifnull(${workflow.idSql}, (SELECT workflow_id FROM workflow_runs WHERE id = ?))`;
+  const values = ['?', idSql, workflow.nameSql, '?', '?', '?', ...cols.map(() => '?')];
   const params: SqlValue[] = [
     runId,
     ...workflow.idParams,
+    runId,
     ...workflow.nameParams,
     status,
     now,
@@ -132,4 +136,22 @@ export async function getRunRow(db: D1Database, runId: string): Promise<RunRow |
 /** Reads the workflow id of a run, or `null` when the run is not recorded. */
 export async function getRunWorkflowId(db: D1Database, runId: string): Promise<number | null> {
   return db.prepare('SELECT workflow_id FROM workflow_runs WHERE id = ?').bind(runId).first<number>('workflow_id');
+}
+
+const IS_FINISHED = "EXISTS (SELECT 1 FROM workflow_runs WHERE id = ? AND status IN ('Completed', 'Errored', 'Terminated'))";
+
+/**
+ * Clears a finished run's steps, attempts and outcome, so that a restarted run records a new
+ * history instead of adding to the old one. Does nothing to a run that has not finished.
+ */
+export function resetRunIfFinished(runId: string): Statement[] {
+  return [
+    sql(`DELETE FROM workflow_step_retries WHERE run_id = ? AND ${IS_FINISHED}`, runId, runId),
+    sql(`DELETE FROM workflow_steps WHERE run_id = ? AND ${IS_FINISHED}`, runId, runId),
+    sql(
+      `UPDATE workflow_runs SET output_result = NULL, error = NULL, started_at = NULL, completed_at = NULL
+       WHERE id = ? AND status IN ('Completed', 'Errored', 'Terminated')`,
+      runId,
+    ),
+  ];
 }

@@ -23,21 +23,34 @@ export function runByIdempotencyKeyStatement(workflowName: string, key: string):
 }
 
 /**
- * Appends a `control` event: what was done to a run (`pause`, `terminate`, `event`…), by whom, with
- * the run's status after it. Control actions are not replays, so each call appends a new event.
- * @param details JSON text with action-specific facts (the event type sent, the new run's id), or null
+ * Appends a `control` event: what was done to a run (`pause`, `terminate`, `event`…), with the run's
+ * status after it. Control actions are not replays, so each call appends a new event.
+ * @param details JSON text with action-specific facts (the event type sent), or null
  */
 export function appendControlEvent(runId: string, action: string, details: string | null, now: string): Statement {
   return sql(
-    `INSERT INTO workflow_events (dedupe_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at)
-     SELECT ?, 'control', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id,
+    `INSERT INTO workflow_events (entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at)
+     SELECT ?, ?, 'control', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id,
             json_object('action', ?, 'run_id', r.id, 'status', r.status, 'details', json(?)), ?
      FROM workflow_runs r WHERE r.id = ?
      RETURNING *`,
-    `control:${runId}:${action}:${crypto.randomUUID()}`,
+    `control:${runId}`,
+    crypto.randomUUID(),
     action,
     details,
     now,
     runId,
   );
+}
+
+/**
+ * Clears a run's steps, attempts and outcome, for a run restarted from the beginning: its new
+ * execution records a new history instead of being taken for a replay of the old one.
+ */
+export function resetRunHistory(runId: string): Statement[] {
+  return [
+    sql('DELETE FROM workflow_step_retries WHERE run_id = ?', runId),
+    sql('DELETE FROM workflow_steps WHERE run_id = ?', runId),
+    sql('UPDATE workflow_runs SET output_result = NULL, error = NULL, started_at = NULL, completed_at = NULL WHERE id = ?', runId),
+  ];
 }

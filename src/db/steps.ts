@@ -132,3 +132,34 @@ export async function listAttemptRows(db: D1Database, runId: string): Promise<At
     .all<AttemptRow>();
   return results;
 }
+
+/** A step's recorded state, as the tracker needs it to recognise replayed work. */
+export interface StepState {
+  step_name: string;
+  step_count: number;
+  status: string;
+  sleep_until: string | null;
+}
+
+/** Selects the recorded state of every step of a run (sent in the run's first tracking batch). */
+export function selectStepStates(runId: string): Statement {
+  return sql('SELECT step_name, step_count, status, sleep_until FROM workflow_steps WHERE run_id = ?', runId);
+}
+
+/**
+ * Clears a step's attempt history so that it can be recorded anew: used when a restarted run runs
+ * the step again.
+ */
+export function resetStepHistory(key: StepKey): Statement[] {
+  return [
+    sql('DELETE FROM workflow_step_retries WHERE run_id = ? AND step_name = ? AND step_count = ?', key.run_id, key.step_name, key.step_count),
+    sql(
+      `UPDATE workflow_steps SET attempts = 0, retry_count = 0, error = NULL, output_result = NULL, next_retry_at = NULL,
+         started_at = NULL, completed_at = NULL, duration_ms = NULL
+       WHERE run_id = ? AND step_name = ? AND step_count = ?`,
+      key.run_id,
+      key.step_name,
+      key.step_count,
+    ),
+  ];
+}

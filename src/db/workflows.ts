@@ -19,11 +19,12 @@ export function identityParams(w: WorkflowIdentity): SqlValue[] {
 
 /**
  * Registers a workflow if it is new (automatic registration) and merges run metadata into its own.
+ * Only for a run that is not recorded yet: an existing run keeps the workflow it has.
  */
-export function upsertWorkflow(w: WorkflowIdentity, metadata: string | null, now: string): Statement {
+export function upsertWorkflow(w: WorkflowIdentity, metadata: string | null, runId: string, now: string): Statement {
   return sql(
     `INSERT INTO workflow (name, ref_id, ref_type, metadata, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?)
+     SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM workflow_runs WHERE id = ?)
      ON CONFLICT (name, ifnull(ref_type, ''), ifnull(ref_id, '')) DO UPDATE SET
        metadata = CASE WHEN excluded.metadata IS NULL THEN workflow.metadata
                        ELSE json_patch(ifnull(workflow.metadata, '{}'), excluded.metadata) END,
@@ -34,6 +35,7 @@ export function upsertWorkflow(w: WorkflowIdentity, metadata: string | null, now
     metadata,
     now,
     now,
+    runId,
   );
 }
 

@@ -1,6 +1,6 @@
 import { getRunRow, type RunFields } from '../db/runs.js';
 import { toRun, type EventRow, type RunRow } from '../db/rows.js';
-import { appendControlEvent } from '../db/service-writes.js';
+import { appendControlEvent, resetRunHistory } from '../db/service-writes.js';
 import { sql, type Statement } from '../db/statement.js';
 import type { ControlAction, ControlResult } from '../shared/api.js';
 import { ConflictError, FlowflareError, NotFoundError } from '../shared/errors.js';
@@ -92,14 +92,14 @@ export async function controlRun(
   const now = nowIso();
   const status = STATUS_AFTER[action];
   const statements: Statement[] = [];
+  if (action === 'restart') statements.push(...resetRunHistory(runId));
   if (status !== null) {
-    const fields: RunFields = action === 'restart' ? { status, error: null, output_result: null } : { status };
+    const fields: RunFields = { status };
     statements.push(
       ...runTransition({
         runId,
         workflow: { existing: true },
         fields,
-        dedupe: { transition: `control:${runId}:${action}:${crypto.randomUUID()}` },
         now,
       }),
     );

@@ -59,7 +59,6 @@ function recordStatements(p: StartPlan, now: string): Statement[] {
       metadata,
       retry_of: p.retryOf,
     },
-    dedupe: { transition: `start:${p.runId}` },
     now,
   });
   if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
@@ -75,7 +74,6 @@ async function recordCreateFailure(db: D1Database, plans: StartPlan[], error: un
       runId: p.runId,
       workflow: { existing: true },
       fields: { status: 'Errored', error: errorToJson(error) },
-      dedupe: { transition: `start-failed:${p.runId}` },
       now,
     }),
   );

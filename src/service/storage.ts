@@ -17,7 +17,7 @@ export async function writeBatch(db: D1Database, statements: readonly Statement[
   const results = await runBatch(db, statements);
   const rows = results.flatMap((r) => (r.results ?? []) as Record<string, unknown>[]);
   return {
-    events: rows.filter((r): r is EventRow & Record<string, unknown> => 'kind' in r && 'dedupe_key' in r) as EventRow[],
+    events: rows.filter((r) => 'kind' in r && 'content_key' in r) as unknown as EventRow[],
     runs: rows.filter((r) => 'workflow_name' in r && 'input_params' in r) as unknown as RunRow[],
   };
 }

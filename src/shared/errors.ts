@@ -46,7 +46,7 @@ export class FlowflareError extends Error {
   }
 
   /** This error as an HTTP response. */
-  toResponse(headers?: HeadersInit): Response {
+  toResponse(headers?: ResponseInit['headers']): Response {
     const response = Response.json(this.toJSON(), { status: this.status, headers });
     return response;
   }
@@ -81,5 +81,17 @@ export class ConflictError extends FlowflareError {
   override readonly name: string = 'ConflictError';
   constructor(message: string, cause?: unknown) {
     super('CONFLICT', message, { status: 409, cause });
+  }
+}
+
+/**
+ * A mistake the user can fix: a bad flag, a missing tool, a config that does not parse, an account
+ * wrangler cannot reach. Command-line entry points print its message as one line and exit with 1;
+ * any other error is a bug and is shown in full.
+ */
+export class UserError extends FlowflareError {
+  override readonly name: string = 'UserError';
+  constructor(message: string, options: { code?: FlowflareErrorCode; cause?: unknown } = {}) {
+    super(options.code ?? 'USER_ERROR', message, { status: 400, cause: options.cause });
   }
 }

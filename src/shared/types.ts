@@ -38,7 +38,7 @@ export interface RunRecord {
   waiting_for: string | null;
   retry_of: string | null;
   /** The key the run was started with through the service, for idempotent starts. */
-  idempotency_key: string | null;
+  idempotency_key?: string | null;
   started_at: string | null;
   completed_at: string | null;
   created_at: string;

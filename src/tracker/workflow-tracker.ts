@@ -1,79 +1,91 @@
 import { DurableObject } from 'cloudflare:workers';
-import { listRunRows } from '../db/queries.js';
-import { toRun } from '../db/rows.js';
-import type { EventRecord, RunRecord } from '../shared/types.js';
+import { toEvent, type EventRow } from '../db/rows.js';
+import { latestEventId, listTopicEvents, oldestEventId, readTopicSnapshot } from '../db/topic-events.js';
+import { CLOSE_TOKEN_EXPIRED, CLOSE_TOPIC_CHANGED, type ClientMessage, type ServerMessage } from '../browser/protocol.js';
+import { parseTopicKey, topicKey, type Topic } from '../realtime/topics.js';
+import { topicQueryToTopic } from '../realtime/topic-query.js';
+import { snapshotToRuns } from './snapshot.js';
+import { TRACKER_HEADERS } from './headers.js';
 
-/** The bindings the tracker reads. */
+/** The bindings a tracker reads. */
 export interface TrackerEnv {
   DB: D1Database;
 }
 
-/** Runs sent to a socket when it connects. */
+/** Runs sent in `initial_data` for a topic. */
 export const INITIAL_RUNS = 50;
+/** Events read from the log per round trip while catching up. */
+const PAGE = 500;
 
-/** What a socket receives first: the newest runs. */
-export interface InitialDataMessage {
-  type: 'initial_data';
-  data: { runs: RunRecord[] };
-}
-
-/** What a socket receives for each change. */
-export interface UpdateMessage {
-  type: 'update';
-  data: EventRecord;
-}
-
-/** Per-connection state, kept in the socket's attachment so it survives hibernation. */
+/** What each socket keeps in its attachment (survives hibernation). */
 interface Attachment {
-  connectedAt: string;
+  topic: string;
+  /** Token expiry (epoch ms), or null for a socket opened with the API key. */
+  exp: number | null;
 }
 
 /**
- * The Durable Object behind `/api/tracker-websocket`. It uses the hibernation API: sockets are
- * accepted with `ctx.acceptWebSocket`, so an idle tracker is evicted from memory while its sockets
- * stay open, and nothing about a connection lives in instance fields.
+ * The Durable Object behind `/api/tracker-websocket`: one object per topic (everything, a run, a
+ * workflow, a business object), so no single object holds every socket. It uses the hibernation API
+ * only: sockets are accepted with `ctx.acceptWebSocket`, per-socket state lives in attachments,
+ * heartbeats (`ping` → `pong`) are answered by the runtime without waking the object.
+ *
+ * Delivery reads the event log: a publish tells the object that the log grew, and the object sends
+ * every new event of its topic, in id order, to every socket. A socket therefore sees each event
+ * once, in order, with no gap, whatever order publishes arrive in.
  *
  * Export it from the service Worker and bind it as `WORKFLOW_TRACKER`.
  * @example
  * export { WorkflowTracker } from '@biggidea/flowflare';
  */
 export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends DurableObject<Env> {
-  /** Accepts a WebSocket upgrade and sends `{ type: "initial_data", data: { runs } }`. */
+  private cursor: number | null = null;
+  private topic: Topic | null = null;
+  private lock: Promise<unknown> = Promise.resolve();
+  private catchUpQueued = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
+  }
+
+  /** Accepts a socket the service Worker has authenticated, and starts it at its topic's state. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
-      return Response.json(
-        { error: { code: 'BAD_REQUEST', message: 'Expected a WebSocket upgrade (Upgrade: websocket).' } },
-        { status: 426 },
-      );
+      return Response.json({ error: { code: 'UPGRADE_REQUIRED', message: 'Expected a WebSocket upgrade (Upgrade: websocket).' } }, { status: 426 });
     }
-    const pair = new WebSocketPair();
-    const client = pair[0];
-    const server = pair[1];
-    this.ctx.acceptWebSocket(server, ['all']);
-    server.serializeAttachment({ connectedAt: new Date().toISOString() } satisfies Attachment);
-    const page = await listRunRows(this.env.DB, {}, INITIAL_RUNS);
-    const initial: InitialDataMessage = { type: 'initial_data', data: { runs: page.rows.map(toRun) } };
-    server.send(JSON.stringify(initial));
-    return new Response(null, { status: 101, webSocket: client });
+    const key = request.headers.get(TRACKER_HEADERS.topic) ?? 'all';
+    const sinceHeader = request.headers.get(TRACKER_HEADERS.since);
+    const expHeader = request.headers.get(TRACKER_HEADERS.expires);
+    const since = sinceHeader === null ? null : Number(sinceHeader);
+    const exp = expHeader === null ? null : Number(expHeader);
+    await this.rememberTopic(key);
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    await this.exclusive(() => this.join(server, since, { topic: key, exp }));
+    if (exp !== null) await this.scheduleExpiry(exp);
+    const protocol = request.headers.get(TRACKER_HEADERS.protocol);
+    return new Response(null, { status: 101, webSocket: client, headers: protocol ? { 'Sec-WebSocket-Protocol': protocol } : {} });
   }
 
   /**
-   * Sends events to every connected socket as `{ type: "update", data: event }`.
-   * @returns the number of sockets written to
+   * Tells the tracker that the event log grew up to `latestId` for its topic; it sends what its
+   * sockets have not seen. One call per topic per write, whatever the number of sockets.
+   * @returns the number of open sockets
    */
-  async publish(events: EventRecord[]): Promise<number> {
-    const sockets = this.ctx.getWebSockets();
-    for (const event of events) {
-      const text = JSON.stringify({ type: 'update', data: event } satisfies UpdateMessage);
-      for (const ws of sockets) {
-        try {
-          ws.send(text);
-        } catch {
-          // a socket closing right now; its close handler cleans up
-        }
+  async publish(key: string, latestId: number): Promise<number> {
+    await this.rememberTopic(key);
+    if (latestId <= (await this.loadCursor()) || this.catchUpQueued) return this.ctx.getWebSockets().length;
+    this.catchUpQueued = true;
+    await this.exclusive(async () => {
+      this.catchUpQueued = false;
+      // With nobody listening there is nothing to send: move the cursor without reading the log.
+      if (this.ctx.getWebSockets().length === 0) {
+        if (latestId > (await this.loadCursor())) await this.saveCursor(latestId);
+      } else {
+        await this.catchUp(null);
       }
-    }
-    return sockets.length;
+    });
+    return this.ctx.getWebSockets().length;
   }
 
   /** Number of open sockets (for health checks and tests). */
@@ -81,21 +93,38 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
     return this.ctx.getWebSockets().length;
   }
 
-  /** Answers `{"type":"ping"}` with `{"type":"pong"}`; other messages are ignored. */
+  /**
+   * `{"type":"ping"}` is answered with `{"type":"pong"}`. `{"type":"subscribe","topic":…}` for
+   * another topic closes the socket with 4010 and the topic's query, so that the client reconnects
+   * to the tracker that serves it (the browser subscriber does this by itself).
+   */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (typeof message !== 'string') return;
+    let parsed: ClientMessage;
     try {
-      const parsed = JSON.parse(message) as { type?: unknown };
-      if (parsed.type === 'ping') ws.send(JSON.stringify({ type: 'pong' }));
+      parsed = JSON.parse(message) as ClientMessage;
     } catch {
-      // not JSON: nothing to answer
+      return;
+    }
+    if (parsed.type === 'ping') return ws.send(JSON.stringify({ type: 'pong' }));
+    if (parsed.type === 'subscribe') {
+      const attachment = ws.deserializeAttachment() as Attachment;
+      let next: string;
+      try {
+        next = topicKey(topicQueryToTopic(parsed.topic));
+      } catch (error) {
+        return send(ws, { type: 'error', error: { code: 'BAD_TOPIC', message: (error as Error).message } });
+      }
+      if (next === attachment.topic) return;
+      send(ws, { type: 'error', error: { code: 'RECONNECT', message: `reconnect to follow topic ${next}` } });
+      ws.close(CLOSE_TOPIC_CHANGED, next.slice(0, 120));
     }
   }
 
   /** Completes the closing handshake the client started. */
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     try {
-      ws.close(code === 1005 ? 1000 : code, reason);
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
     } catch {
       // already closed
     }
@@ -104,5 +133,127 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
   /** Logs a socket error; the runtime closes the socket. */
   override async webSocketError(_ws: WebSocket, error: unknown): Promise<void> {
     console.error('[flowflare] WorkflowTracker socket error:', error);
+  }
+
+  /** Closes sockets whose token expired (code 4001) and schedules the next expiry. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    let next: number | null = null;
+    for (const ws of this.ctx.getWebSockets()) {
+      const { exp } = ws.deserializeAttachment() as Attachment;
+      if (exp === null) continue;
+      if (exp <= now) expire(ws);
+      else next = next === null ? exp : Math.min(next, exp);
+    }
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  private async join(server: WebSocket, since: number | null, attachment: Attachment): Promise<void> {
+    const topic = this.topic ?? parseTopicKey(attachment.topic);
+    await this.catchUp(null);
+    const cursor = await this.loadCursor();
+    if (since !== null && Number.isFinite(since) && since <= cursor && (await this.logKeepsAfter(since))) {
+      this.accept(server, attachment);
+      for (let after = since; ; ) {
+        const rows = await listTopicEvents(this.env.DB, topic, after, cursor, PAGE);
+        for (const row of rows) send(server, { type: 'update', data: toEvent(row) });
+        if (rows.length < PAGE) break;
+        after = rows.at(-1)!.id;
+      }
+      return;
+    }
+    const snapshot = await readTopicSnapshot(this.env.DB, topic, INITIAL_RUNS);
+    await this.catchUp(snapshot.cursor);
+    if (snapshot.cursor > (await this.loadCursor())) await this.saveCursor(snapshot.cursor);
+    this.accept(server, attachment);
+    send(server, { type: 'initial_data', data: { topic: attachment.topic, cursor: snapshot.cursor, runs: snapshotToRuns(snapshot) } });
+  }
+
+  private accept(server: WebSocket, attachment: Attachment): void {
+    this.ctx.acceptWebSocket(server, [attachment.topic]);
+    server.serializeAttachment(attachment);
+  }
+
+  /** Sends every event after the cursor (up to `upTo`) to every socket, in id order. */
+  private async catchUp(upTo: number | null): Promise<void> {
+    const topic = this.topic;
+    if (!topic) return;
+    let cursor = await this.loadCursor();
+    for (;;) {
+      const rows = await listTopicEvents(this.env.DB, topic, cursor, upTo, PAGE);
+      if (rows.length === 0) break;
+      this.deliver(rows);
+      cursor = rows.at(-1)!.id;
+      await this.saveCursor(cursor);
+      if (rows.length < PAGE) break;
+    }
+  }
+
+  private deliver(rows: EventRow[]): void {
+    const messages = rows.map((row) => JSON.stringify({ type: 'update', data: toEvent(row) } satisfies ServerMessage));
+    const now = Date.now();
+    for (const ws of this.ctx.getWebSockets()) {
+      const { exp } = ws.deserializeAttachment() as Attachment;
+      if (exp !== null && exp <= now) {
+        expire(ws);
+        continue;
+      }
+      try {
+        for (const message of messages) ws.send(message);
+      } catch {
+        // a socket closing right now; its close handler cleans up
+      }
+    }
+  }
+
+  private async logKeepsAfter(since: number): Promise<boolean> {
+    const oldest = await oldestEventId(this.env.DB);
+    return oldest === null || oldest <= since + 1;
+  }
+
+  private async rememberTopic(key: string): Promise<void> {
+    if (this.topic) return;
+    this.topic = parseTopicKey(key);
+  }
+
+  private async loadCursor(): Promise<number> {
+    if (this.cursor === null) {
+      this.cursor = (await this.ctx.storage.get<number>('cursor')) ?? (await latestEventId(this.env.DB));
+    }
+    return this.cursor;
+  }
+
+  private async saveCursor(cursor: number): Promise<void> {
+    this.cursor = cursor;
+    await this.ctx.storage.put('cursor', cursor);
+  }
+
+  private async scheduleExpiry(exp: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > exp) await this.ctx.storage.setAlarm(exp);
+  }
+
+  /** Runs `work` after everything queued before it: joins and deliveries never interleave. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work, work);
+    this.lock = run.catch((error: unknown) => console.error('[flowflare] WorkflowTracker:', error));
+    return run;
+  }
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  try {
+    ws.send(JSON.stringify(message));
+  } catch {
+    // closing
+  }
+}
+
+function expire(ws: WebSocket): void {
+  send(ws, { type: 'error', error: { code: 'TOKEN_EXPIRED', message: 'the subscription token expired; reconnect with a new one' } });
+  try {
+    ws.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+  } catch {
+    // already closed
   }
 }

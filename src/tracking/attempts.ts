@@ -18,10 +18,6 @@ export interface AttemptInfo {
   startedAt: string;
 }
 
-function dedupe(a: AttemptInfo, what: string): { transition: string } {
-  return { transition: `step:${a.key.run_id}:${a.key.step_name}:${a.key.step_count}:${a.attempt}:${what}` };
-}
-
 /** Statements recording that an attempt started: the step is Running. */
 export function attemptStarted(a: AttemptInfo): Statement[] {
   return stepTransition({
@@ -39,7 +35,6 @@ export function attemptStarted(a: AttemptInfo): Statement[] {
       duration_ms: null,
     },
     attempt: { attempt: a.attempt, status: 'Running', started_at: a.startedAt },
-    dedupe: dedupe(a, 'Running'),
     now: a.startedAt,
   });
 }
@@ -66,7 +61,6 @@ export function attemptSucceeded(a: AttemptInfo, output: unknown, endedAt: strin
       ended_at: endedAt,
       duration_ms: Date.parse(endedAt) - Date.parse(a.startedAt),
     },
-    dedupe: dedupe(a, 'Completed'),
     now: endedAt,
   });
 }
@@ -99,7 +93,6 @@ export function attemptFailed(a: AttemptInfo, error: unknown, endedAt: string, n
       duration_ms: Date.parse(endedAt) - Date.parse(a.startedAt),
       next_retry_at: nextRetryAt,
     },
-    dedupe: dedupe(a, 'Failed'),
     now: endedAt,
   });
 }

@@ -1,4 +1,5 @@
-import { appendRunEvent, appendStepEvent, type Dedupe } from '../db/events.js';
+import { appendRunEvent, appendStepEvent } from '../db/events.js';
+import { contentKey } from './content-key.js';
 import { updateRun, upsertRun, type RunFields, type WorkflowRef } from '../db/runs.js';
 import type { Statement } from '../db/statement.js';
 import { upsertAttempt, upsertStep, type AttemptFields, type StepFields, type StepKey } from '../db/steps.js';
@@ -16,13 +17,13 @@ export interface RunChange {
   runId: string;
   workflow: RunWorkflow;
   fields: RunFields;
-  dedupe: Dedupe;
   now: string;
 }
 
 /**
  * Statements for one run transition: register the workflow and count the run when it is new, write
- * the run, copy its status to the workflow, append the event. One batch.
+ * the run, copy its status to the workflow, append the event (unless it repeats the run's latest
+ * change, as a replayed write does). One batch.
  */
 export function runTransition(change: RunChange): Statement[] {
   const { runId, workflow, fields, now } = change;
@@ -31,12 +32,12 @@ export function runTransition(change: RunChange): Statement[] {
     out.push(...updateRun(runId, fields, now));
   } else {
     const ref: WorkflowRef = 'identity' in workflow ? workflowByIdentity(workflow.identity) : workflowById(workflow.workflowId);
-    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, workflow.metadata ?? null, now));
+    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, workflow.metadata ?? null, runId, now));
     out.push(countNewRun(ref.idSql, ref.idParams, runId, now));
     out.push(...upsertRun(runId, ref, fields, now));
   }
   out.push(syncWorkflowStatus(runId, now));
-  out.push(appendRunEvent(runId, change.dedupe, now));
+  out.push(appendRunEvent(runId, contentKey(fields), now));
   return out;
 }
 
@@ -45,7 +46,6 @@ export interface StepChange {
   key: StepKey;
   fields: StepFields;
   attempt?: AttemptFields;
-  dedupe: Dedupe;
   now: string;
 }
 
@@ -53,6 +53,6 @@ export interface StepChange {
 export function stepTransition(change: StepChange): Statement[] {
   const out = [upsertStep(change.key, change.fields, change.now)];
   if (change.attempt) out.push(upsertAttempt(change.key, change.attempt, change.now));
-  out.push(appendStepEvent(change.key, change.dedupe, change.now));
+  out.push(appendStepEvent(change.key, contentKey({ ...change.fields, attempt: change.attempt?.attempt, outcome: change.attempt?.status }), change.now));
   return out;
 }

@@ -8,97 +8,168 @@ export const MAX_PENDING_STATEMENTS = 2000;
 /** Pause before the one retry of a failed tracking write, in milliseconds. */
 export const RETRY_DELAY_MS = 50;
 
-interface Lane {
-  /** Statements whose write failed, sent first with the next write. */
-  pending: Statement[];
-  /** Tail of the write chain: writes to one database go out one after another, in order. */
-  tail: Promise<unknown>;
+/** What became of one tracking write. */
+export interface WriteOutcome {
+  /** False when D1 failed twice and the statements were kept for the next write. */
+  written: boolean;
+  /** D1's result for each statement of this write, in order (empty when not written). */
+  results: D1Result<Record<string, unknown>>[];
+  /** Events this write appended to the log. */
+  events: EventRow[];
+  /** Settles when the events have been handed to the sink (published live). */
+  published: Promise<void>;
 }
 
-const lanes = new WeakMap<D1Database, Lane>();
+/** Something to do with the events a successful write appended (publish them live). */
+export type EventSink = (events: EventRow[]) => void | Promise<unknown>;
 
-function laneOf(db: D1Database): Lane {
-  let lane = lanes.get(db);
+interface Queued {
+  statements: readonly Statement[];
+  sink: EventSink | undefined;
+  resolve: (outcome: WriteOutcome) => void;
+}
+
+interface Lane {
+  /** Statements whose write failed; they go first in the next batch. */
+  kept: Statement[];
+  /** Writes waiting for the batch in flight to finish; they leave together as one batch. */
+  queue: Queued[];
+  /** The batch in flight, if any. */
+  flight: Promise<void> | null;
+}
+
+/**
+ * Lanes per database and scope (the run a write belongs to). Runs never share a lane: in workerd
+ * each Workflow instance runs in its own request context, and a promise settled from another
+ * context's I/O may never wake its waiter (the runtime then cancels the instance as hung). So only
+ * writes of one run coalesce and wait on each other.
+ */
+const lanes = new WeakMap<D1Database, Map<string, Lane>>();
+
+function scopesOf(db: D1Database): Map<string, Lane> {
+  let scopes = lanes.get(db);
+  if (!scopes) {
+    scopes = new Map();
+    lanes.set(db, scopes);
+  }
+  return scopes;
+}
+
+function laneOf(db: D1Database, scope: string): Lane {
+  const scopes = scopesOf(db);
+  let lane = scopes.get(scope);
   if (!lane) {
-    lane = { pending: [], tail: Promise.resolve() };
-    lanes.set(db, lane);
+    lane = { kept: [], queue: [], flight: null };
+    scopes.set(scope, lane);
   }
   return lane;
 }
 
-/** Something to do with the events a successful write appended (publish them live). */
-export type EventSink = (events: EventRow[]) => void;
+/**
+ * Writes tracking statements to D1 and never throws; the write's events go to `sink` (published
+ * live) without holding up the next batch. Writes of one scope (one run) leave in order, one
+ * batch at a time; writes made while a batch is in flight are coalesced into the next batch, so a
+ * burst of transitions costs one round trip. A failed batch is retried once; if it fails again its
+ * statements are kept, sent first with the scope's next write, and the failure is logged with
+ * `console.error`.
+ * @param scope the run the write belongs to (its instance id); writes of different runs never wait on each other
+ */
+export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = ''): Promise<WriteOutcome> {
+  const lane = laneOf(db, scope);
+  return new Promise((resolve) => {
+    lane.queue.push({ statements, sink, resolve });
+    if (!lane.flight) lane.flight = pump(db, lane, scope);
+  });
+}
+
+/** Writes, then waits until the write's events are published too. */
+export async function writeAndPublish(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = ''): Promise<WriteOutcome> {
+  const outcome = await writeTracking(db, statements, sink, scope);
+  await outcome.published;
+  return outcome;
+}
 
 /**
- * Writes tracking statements as one D1 batch, after any statements an earlier write could not
- * deliver. It never throws: a failed batch is retried once, then its statements are kept and sent
- * with the next write to the same database, and the failure is logged with `console.error`.
- * Writes to one database are sent in the order they were made.
- * @returns the events the batch appended (none when the write failed)
+ * Waits until every tracking write made so far has left, and sends what an earlier failure kept.
+ * @param scope one run's writes; omitted: every run's
+ * @returns `true` when nothing is left waiting
  */
-export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink): Promise<EventRow[]> {
-  const lane = laneOf(db);
-  const run = lane.tail.then(() => deliver(db, lane, statements, sink));
-  lane.tail = run;
-  return run;
+export async function flushTracking(db: D1Database, sink?: EventSink, scope?: string): Promise<boolean> {
+  const scopes = scope === undefined ? [...scopesOf(db).keys()] : [scope];
+  await Promise.all(scopes.map((s) => writeTracking(db, [], sink, s)));
+  return pendingTrackingWrites(db, scope) === 0;
 }
 
-/** Sends whatever earlier writes could not deliver. Resolves to `true` when nothing is left over. */
-export async function flushTracking(db: D1Database, sink?: EventSink): Promise<boolean> {
-  await writeTracking(db, [], sink);
-  return laneOf(db).pending.length === 0;
+/** Number of statements kept after a failure and not yet written (for diagnostics and tests). */
+export function pendingTrackingWrites(db: D1Database, scope?: string): number {
+  const scopes = lanes.get(db);
+  if (!scopes) return 0;
+  if (scope !== undefined) return scopes.get(scope)?.kept.length ?? 0;
+  let total = 0;
+  for (const lane of scopes.values()) total += lane.kept.length;
+  return total;
 }
 
-/** Number of statements waiting to be written after a failure (for diagnostics and tests). */
-export function pendingTrackingWrites(db: D1Database): number {
-  return lanes.get(db)?.pending.length ?? 0;
+async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
+  while (lane.queue.length > 0) {
+    const items = lane.queue.splice(0);
+    const kept = lane.kept;
+    lane.kept = [];
+    const batch = [...kept, ...items.flatMap((i) => i.statements)];
+    const results = batch.length === 0 ? [] : await send(db, batch);
+    if (results === null) {
+      keep(lane, batch);
+      for (const item of items) item.resolve({ written: false, results: [], events: [], published: Promise.resolve() });
+      continue;
+    }
+    let offset = kept.length;
+    for (const item of items) {
+      const own = results.slice(offset, offset + item.statements.length);
+      offset += item.statements.length;
+      const events = own.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRow);
+      item.resolve({ written: true, results: own, events, published: publish(item.sink, events) });
+    }
+  }
+  lane.flight = null;
+  // an idle lane with nothing kept is dropped, so finished runs leave nothing behind
+  if (lane.kept.length === 0 && lanes.get(db)?.get(scope) === lane) lanes.get(db)?.delete(scope);
 }
 
-async function deliver(
-  db: D1Database,
-  lane: Lane,
-  statements: readonly Statement[],
-  sink: EventSink | undefined,
-): Promise<EventRow[]> {
-  const batch = [...lane.pending, ...statements];
-  if (batch.length === 0) return [];
-  lane.pending = [];
-  let results: D1Result<Record<string, unknown>>[];
+async function send(db: D1Database, batch: Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {
   try {
-    results = await runBatch(db, batch);
+    return await runBatch(db, batch);
   } catch {
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     try {
-      results = await runBatch(db, batch);
+      return await runBatch(db, batch);
     } catch (error) {
-      keep(lane, batch, error);
-      return [];
+      console.error(
+        `[flowflare] tracking write failed twice; ${batch.length} statement(s) kept and sent with the next tracking write:`,
+        error instanceof Error ? error.message : error,
+      );
+      return null;
     }
   }
-  const events = results.flatMap((r) => (r.results ?? []) as unknown as EventRow[]).filter(isEventRow);
-  if (sink && events.length > 0) {
-    try {
-      sink(events);
-    } catch (error) {
-      console.error('[flowflare] publishing tracked events failed:', error);
-    }
-  }
-  return events;
 }
 
-function keep(lane: Lane, batch: Statement[], error: unknown): void {
-  lane.pending = batch;
-  const overflow = lane.pending.length - MAX_PENDING_STATEMENTS;
+function keep(lane: Lane, batch: Statement[]): void {
+  lane.kept = batch;
+  const overflow = lane.kept.length - MAX_PENDING_STATEMENTS;
   if (overflow > 0) {
-    lane.pending.splice(0, overflow);
+    lane.kept.splice(0, overflow);
     console.error(`[flowflare] tracking writes LOST: ${overflow} statement(s) dropped, D1 has failed for too long`);
   }
-  console.error(
-    `[flowflare] tracking write failed twice; ${lane.pending.length} statement(s) kept and sent with the next tracking write:`,
-    error instanceof Error ? error.message : error,
-  );
+}
+
+async function publish(sink: EventSink | undefined, events: EventRow[]): Promise<void> {
+  if (!sink || events.length === 0) return;
+  try {
+    await sink(events);
+  } catch (error) {
+    console.error('[flowflare] publishing tracked events failed:', error);
+  }
 }
 
 function isEventRow(row: unknown): row is EventRow {
-  return typeof row === 'object' && row !== null && 'kind' in row && 'data' in row && 'id' in row;
+  return typeof row === 'object' && row !== null && 'kind' in row && 'data' in row && 'entity' in row;
 }

@@ -2,6 +2,10 @@
  * `@biggidea/flowflare/workflow`: tracking helpers used inside Cloudflare Workflow classes.
  * @module
  */
+export { TrackedWorkflow, defaultName } from './tracked-workflow.js';
+export type { TrackingOptions } from './tracked-workflow.js';
+export type { TrackedStep } from './tracked-step.js';
+export type { StorePolicy } from '../tracking/redact.js';
 export { trackStep } from './track-step.js';
 export { trackDurableStep, toStepConfig } from './track-durable-step.js';
 export { updateWorkflowRun, updateWorkflowInstance, updateWorkflowStep, recordStepRetry } from './update-run.js';

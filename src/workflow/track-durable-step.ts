@@ -2,7 +2,8 @@ import { NonRetryableError } from 'cloudflare:workflows';
 import type { WorkflowStep, WorkflowStepConfig, WorkflowStepContext } from 'cloudflare:workers';
 import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } from '../tracking/attempts.js';
 import { nowIso } from '../tracking/serialize.js';
-import { writeTracking } from '../tracking/writer.js';
+import { writeAndPublish, writeTracking } from '../tracking/writer.js';
+import { publisherFor } from '../realtime/publish.js';
 import {
   assertInstanceId,
   assertName,
@@ -71,16 +72,16 @@ export async function trackDurableStep<T extends Rpc.Serializable<T>>(
       maxRetries: retries.limit,
       startedAt: nowIso(),
     };
-    void writeTracking(db, attemptStarted(info));
+    void writeTracking(db, attemptStarted(info), publisherFor(env), instanceId);
     try {
       const result = await fn(ctx);
-      await writeTracking(db, attemptSucceeded(info, result, nowIso()));
+      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env), instanceId);
       return result;
     } catch (error) {
       const final = isNonRetryable(error) || ctx.attempt > retries.limit;
       const delay = retryDelayMs(durationToMs(retries.delay), retries.backoff, ctx.attempt);
       const nextRetryAt = final ? null : new Date(Date.now() + delay).toISOString();
-      await writeTracking(db, attemptFailed(info, error, nowIso(), nextRetryAt));
+      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env), instanceId);
       const tracked = withRetryInfo(error, { retryCount: final ? ctx.attempt - 1 : ctx.attempt, nextRetryAt });
       if (isNonRetryable(error) && tracked.name !== 'NonRetryableError') {
         throw new NonRetryableError(tracked.message, tracked.name);

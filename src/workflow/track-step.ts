@@ -1,6 +1,7 @@
 import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } from '../tracking/attempts.js';
 import { nowIso } from '../tracking/serialize.js';
-import { writeTracking } from '../tracking/writer.js';
+import { writeAndPublish, writeTracking } from '../tracking/writer.js';
+import { publisherFor } from '../realtime/publish.js';
 import {
   assertInstanceId,
   assertName,
@@ -57,16 +58,16 @@ export async function trackStep<T>(
       startedAt: nowIso(),
     };
     // The start record travels while fn runs; the end record follows it on the same lane.
-    void writeTracking(db, attemptStarted(info));
+    void writeTracking(db, attemptStarted(info), publisherFor(env), instanceId);
     try {
       const result = await fn();
-      await writeTracking(db, attemptSucceeded(info, result, nowIso()));
+      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env), instanceId);
       return result;
     } catch (error) {
       const willRetry = !isNonRetryable(error) && attempt <= options.maxRetries;
       const delay = retryDelayMs(options.baseDelay, options.backoffType, attempt);
       const nextRetryAt = willRetry ? new Date(Date.now() + delay).toISOString() : null;
-      await writeTracking(db, attemptFailed(info, error, nowIso(), nextRetryAt));
+      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env), instanceId);
       if (!willRetry) throw withRetryInfo(error, { retryCount: attempt - 1, nextRetryAt: null });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

@@ -3,10 +3,10 @@ import { getWorkflowById } from '../db/workflows.js';
 import { ValidationError } from '../shared/errors.js';
 import { toJsonColumn } from '../shared/json.js';
 import { attemptFailed } from '../tracking/attempts.js';
-import { contentKey } from '../tracking/content-key.js';
 import { errorToJson, nowIso } from '../tracking/serialize.js';
 import { runTransition, stepTransition, type RunWorkflow } from '../tracking/transitions.js';
-import { writeTracking } from '../tracking/writer.js';
+import { writeAndPublish } from '../tracking/writer.js';
+import { publisherFor } from '../realtime/publish.js';
 import { discoverWorkflowName } from './discover-name.js';
 import { requireDb, type TrackingEnv } from './guards.js';
 import { parseWith } from '../shared/validate.js';
@@ -62,16 +62,7 @@ export async function updateWorkflowRun(data: RunUpdate, env: TrackingEnv): Prom
     completed_at: input.completed_at,
   };
   const workflow = await resolveWorkflow(db, env, input);
-  await writeTracking(
-    db,
-    runTransition({
-      runId: input.id,
-      workflow,
-      fields,
-      dedupe: { content: contentKey('run', input.id, fields) },
-      now: nowIso(),
-    }),
-  );
+  await writeAndPublish(db, runTransition({ runId: input.id, workflow, fields, now: nowIso() }), publisherFor(env), input.id);
   remember(input.id);
 }
 
@@ -149,10 +140,7 @@ export async function updateWorkflowStep(data: StepUpdate, env: TrackingEnv): Pr
     completed_at:
       input.completed_at ?? (input.status === 'Completed' || input.status === 'Failed' ? nowIso() : undefined),
   };
-  await writeTracking(
-    db,
-    stepTransition({ key, fields, dedupe: { content: contentKey('step', key, fields) }, now: nowIso() }),
-  );
+  await writeAndPublish(db, stepTransition({ key, fields, now: nowIso() }), publisherFor(env), key.run_id);
 }
 
 /**
@@ -178,5 +166,5 @@ export async function recordStepRetry(data: StepRetry, env: TrackingEnv): Promis
     now,
     input.next_retry_at ?? now,
   );
-  await writeTracking(db, statements);
+  await writeAndPublish(db, statements, publisherFor(env), input.run_id);
 }

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain JavaScript helper shared with the benchmark
-import { startLocalService } from '../../bench/local-service.mjs';
+import { startLocalService } from '../../bench/service/local-service.mjs';
 import { FlowflareError, WorkflowClient, type RunDetailResult } from '../../src/client/index.js';
 
 interface LocalService {
@@ -39,7 +39,7 @@ describe('the client in Node, over HTTP with baseUrl', () => {
 
   it('starts a workflow and follows it to Completed', async () => {
     const client = new WorkflowClient({ baseUrl: service.url, apiKey: service.apiKey });
-    const result = await client.startWorkflow('tracked', { hello: 'node' }, 'order-1', 'order', { via: 'node' });
+    const result = await client.startWorkflow('recorded', { hello: 'node' }, 'order-1', 'order', { via: 'node' });
     expect(result.created).toBe(true);
     let run: RunDetailResult;
     const deadline = Date.now() + 20_000;

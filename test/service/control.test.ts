@@ -91,6 +91,29 @@ describe('control actions change the real instance and the recorded status', () 
     expect(await controlEvents(workflowId)).toEqual(['restart', 'event']);
   });
 
+  it('restart of a finished TrackedWorkflow run records the new execution, not the old one', async () => {
+    const { body: started } = await post<StartResult>('/api/runs', { workflow: 'order', params: { chargeFailures: 1, chargeRetries: 2 } });
+    await waitForInstance(await env.ORDER.get(started.workflowId), ['complete']);
+    await eventually(async () => (await recorded(started.workflowId)).status === 'Completed');
+    const restartedAt = new Date().toISOString();
+    const { status } = await post<ControlResult>(`/api/runs/${started.workflowId}/restart`, {});
+    expect(status).toBe(200);
+    await eventually(async () => {
+      const run = await recorded(started.workflowId);
+      return run.status === 'Completed' && run.steps.length === 3;
+    });
+    const run = await recorded(started.workflowId);
+    expect(run.steps.map((s) => [s.step_name, s.status, s.attempts])).toEqual([
+      ['reserve', 'Completed', 1],
+      ['charge', 'Completed', 2],
+      ['ship', 'Completed', 1],
+    ]);
+    expect(run.steps[1]?.attempt_history.map((a) => a.attempt)).toEqual([1, 2]);
+    // Every step and attempt row was written by the new execution: nothing of the old one is left.
+    expect(run.steps.every((s) => s.created_at >= restartedAt)).toBe(true);
+    expect(run.steps.flatMap((s) => s.attempt_history).every((a) => a.created_at >= restartedAt)).toBe(true);
+  });
+
   it('retry a failed run as a new run with the same inputs', async () => {
     const failed = await start({ fail: true });
     await waitForInstance(await env.CONTROL.get(failed.workflowId), ['errored']);

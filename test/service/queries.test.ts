@@ -31,7 +31,6 @@ beforeAll(async () => {
         runId: `${name}-run-${String(i).padStart(2, '0')}`,
         workflow: { identity: { name, ...ref }, metadata },
         fields: { status: STATUSES[i % 3], ...ref, metadata },
-        dedupe: { transition: `seed:${name}:${i}` },
         now,
       }),
     );

@@ -6,7 +6,7 @@ import { buildSync } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { unstable_splitSqlQuery } from 'wrangler';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const COMPATIBILITY_DATE = '2026-04-20';
 
 function bundle(entry) {
@@ -44,7 +44,7 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
     workers: [
       {
         name: 'service',
-        modules: [{ type: 'ESModule', path: 'service.js', contents: bundle('bench/fixtures/service-worker.ts') }],
+        modules: [{ type: 'ESModule', path: 'service.js', contents: bundle('bench/service/fixtures/service-worker.ts') }],
         compatibilityDate: COMPATIBILITY_DATE,
         compatibilityFlags: ['nodejs_compat'],
         bindings: { SERVICE_API_KEY: apiKey },
@@ -52,13 +52,13 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
         durableObjects: { WORKFLOW_TRACKER: { className: 'WorkflowTracker', useSQLite: true } },
         workflows: {
           NOOP: { name: 'noop', className: 'NoopWorkflow' },
-          TRACKED: { name: 'tracked', className: 'TrackedWorkflow' },
+          RECORDED: { name: 'recorded', className: 'RecordedWorkflow' },
         },
       },
       {
         name: 'client',
         routes: ['client.local/*'],
-        modules: [{ type: 'ESModule', path: 'client.js', contents: bundle('bench/fixtures/client-worker.ts') }],
+        modules: [{ type: 'ESModule', path: 'client.js', contents: bundle('bench/service/fixtures/client-worker.ts') }],
         compatibilityDate: COMPATIBILITY_DATE,
         bindings: { API_KEY: apiKey },
         serviceBindings: { WORKFLOW_SERVICE: 'service' },

@@ -1,0 +1,185 @@
+import { UserError } from '../shared/errors.js';
+import type { ConfigEdit } from './config-document.js';
+import {
+  API_KEY_NAME,
+  DB_BINDING,
+  DEFAULT_MIGRATIONS_DIR,
+  TRACKER_BINDING,
+  TRACKER_CLASS,
+  type WorkflowSpec,
+} from './names.js';
+import type { WranglerConfig } from './wrangler-config.js';
+
+/** What a config needs to change, and what the user should know about it. */
+export interface ConfigPlan {
+  edits: ConfigEdit[];
+  notes: string[];
+}
+
+/** The changes a service Worker's config needs, plus where its D1 migrations live. */
+export interface ServiceConfigPlan extends ConfigPlan {
+  /** `migrations_dir` of the `DB` binding, relative to the config (wrangler's default when unset). */
+  migrationsDir: string;
+}
+
+/** Choices that shape the service Worker's config. */
+export interface ServiceChoices {
+  databaseName: string;
+  /** The database's id; undefined while it is yet to be created (previews show a placeholder). */
+  databaseId: string | undefined;
+  workflows: readonly WorkflowSpec[];
+  configName: string;
+}
+
+/** Stands in for the id of a database `wrangler d1 create` has not created yet. */
+export const PENDING_DATABASE_ID = '<id from wrangler d1 create>';
+
+/**
+ * Plans the service Worker's config: the `DB` binding with its id and migrations folder, the
+ * `WORKFLOW_TRACKER` Durable Object with a SQLite-backed migration, and one `[[workflows]]` entry per
+ * workflow. Anything already present is left alone; a present binding that points elsewhere is an
+ * error rather than something to overwrite.
+ */
+export function planServiceConfig(config: WranglerConfig, choices: ServiceChoices): ServiceConfigPlan {
+  const edits: ConfigEdit[] = [];
+  const notes: string[] = [];
+  const migrationsDir = planDatabase(config, choices, edits);
+  planTracker(config, choices.configName, edits, notes);
+  planWorkflows(config, choices, edits, notes);
+  if (config.vars && API_KEY_NAME in config.vars) {
+    notes.push(
+      `${choices.configName} sets ${API_KEY_NAME} in [vars], which is committed with the config: remove it; ` +
+        `the key belongs in .dev.vars and in \`wrangler secret put ${API_KEY_NAME}\`.`,
+    );
+  }
+  return { edits, notes, migrationsDir };
+}
+
+function planDatabase(config: WranglerConfig, choices: ServiceChoices, edits: ConfigEdit[]): string {
+  const id = choices.databaseId ?? PENDING_DATABASE_ID;
+  const databases = config.d1_databases ?? [];
+  const index = databases.findIndex((db) => db.binding === DB_BINDING);
+  const existing = databases[index];
+  if (!existing) {
+    edits.push({
+      op: 'append',
+      path: ['d1_databases'],
+      value: {
+        binding: DB_BINDING,
+        database_name: choices.databaseName,
+        database_id: id,
+        migrations_dir: DEFAULT_MIGRATIONS_DIR,
+      },
+      comment: 'Flowflare: workflows, runs, steps and retries',
+    });
+    return DEFAULT_MIGRATIONS_DIR;
+  }
+  if (existing.database_name !== undefined && existing.database_name !== choices.databaseName) {
+    throw new UserError(
+      `${choices.configName} already binds ${DB_BINDING} to the database '${existing.database_name}': ` +
+        `pass --database ${existing.database_name} to use it, or rename that binding.`,
+      { code: 'CONFIG_CONFLICT' },
+    );
+  }
+  if (existing.database_name === undefined) {
+    edits.push({ op: 'set', path: ['d1_databases', index, 'database_name'], value: choices.databaseName });
+  }
+  if (existing.database_id === undefined) {
+    edits.push({ op: 'set', path: ['d1_databases', index, 'database_id'], value: id });
+  } else if (choices.databaseId !== undefined && existing.database_id !== choices.databaseId) {
+    throw new UserError(
+      `${choices.configName} gives ${DB_BINDING} the database_id ${existing.database_id}, but the account's ` +
+        `database '${choices.databaseName}' has the id ${choices.databaseId}: fix the config or pick another --database.`,
+      { code: 'CONFIG_CONFLICT' },
+    );
+  }
+  // An existing binding keeps its own migrations folder (wrangler's default when unset).
+  return existing.migrations_dir ?? 'migrations';
+}
+
+function planTracker(config: WranglerConfig, configName: string, edits: ConfigEdit[], notes: string[]): void {
+  const binding = { name: TRACKER_BINDING, class_name: TRACKER_CLASS };
+  const bindings = config.durable_objects?.bindings;
+  const existing = bindings?.find((b) => b.name === TRACKER_BINDING);
+  if (existing?.script_name) {
+    throw new UserError(
+      `${configName} binds ${TRACKER_BINDING} to the Worker '${existing.script_name}', as a client does: ` +
+        `run with --role client, or remove that binding to make this Worker the service.`,
+      { code: 'CONFIG_CONFLICT' },
+    );
+  }
+  if (existing && existing.class_name !== TRACKER_CLASS) {
+    throw new UserError(
+      `${configName} binds ${TRACKER_BINDING} to the class ${existing.class_name}; Flowflare's is ${TRACKER_CLASS}.`,
+      { code: 'CONFIG_CONFLICT' },
+    );
+  }
+  if (!existing) {
+    if (!config.durable_objects) {
+      edits.push({
+        op: 'set',
+        path: ['durable_objects'],
+        value: { bindings: [binding] },
+        comment: 'Flowflare: live updates over WebSockets (export WorkflowTracker from your Worker)',
+      });
+    } else {
+      edits.push({ op: 'append', path: ['durable_objects', 'bindings'], value: binding });
+    }
+  }
+  const migrations = config.migrations ?? [];
+  const declaring = migrations.find(
+    (m) =>
+      m.new_sqlite_classes?.includes(TRACKER_CLASS) ||
+      m.new_classes?.includes(TRACKER_CLASS) ||
+      m.renamed_classes?.some((r) => r.to === TRACKER_CLASS),
+  );
+  if (declaring?.new_classes?.includes(TRACKER_CLASS)) {
+    notes.push(
+      `${configName} declares ${TRACKER_CLASS} with new_classes (key-value storage) in migration '${declaring.tag}'; ` +
+        `Flowflare's tracker is meant for SQLite storage (new_sqlite_classes). A deployed class cannot change ` +
+        `storage, so this was left as it is.`,
+    );
+  }
+  if (!declaring) {
+    const tags = new Set(migrations.map((m) => m.tag));
+    let tag = 'flowflare-v1';
+    for (let n = 2; tags.has(tag); n++) tag = `flowflare-v1-${n}`;
+    edits.push({
+      op: 'append',
+      path: ['migrations'],
+      value: { tag, new_sqlite_classes: [TRACKER_CLASS] },
+      comment: 'Flowflare: the WorkflowTracker Durable Object keeps its state in SQLite',
+    });
+  }
+}
+
+function planWorkflows(config: WranglerConfig, choices: ServiceChoices, edits: ConfigEdit[], notes: string[]): void {
+  const existing = config.workflows ?? [];
+  const added: WorkflowSpec[] = [];
+  for (const spec of choices.workflows) {
+    const sameName = existing.find((w) => w.name === spec.name);
+    if (sameName) {
+      if (sameName.binding !== spec.binding || (sameName.class_name ?? spec.class_name) !== spec.class_name) {
+        notes.push(
+          `Workflow '${spec.name}' is already configured (binding ${sameName.binding}, class ` +
+            `${sameName.class_name ?? '?'}); it was left as it is.`,
+        );
+      }
+      continue;
+    }
+    const clash = [...existing, ...added].find((w) => w.binding === spec.binding);
+    if (clash) {
+      throw new UserError(
+        `The binding ${spec.binding} for workflow '${spec.name}' is already used by workflow '${clash.name}' in ${choices.configName}.`,
+        { code: 'CONFIG_CONFLICT' },
+      );
+    }
+    added.push(spec);
+    edits.push({
+      op: 'append',
+      path: ['workflows'],
+      value: { name: spec.name, binding: spec.binding, class_name: spec.class_name },
+      comment: 'Flowflare: workflows the service starts by name (binding = upper-cased name)',
+    });
+  }
+}

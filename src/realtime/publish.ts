@@ -1,0 +1,38 @@
+import type { EventRow } from '../db/rows.js';
+import type { EventSink } from '../tracking/writer.js';
+import { topicsOf } from './topics.js';
+
+/** The stub methods a publisher calls on a tracker object. */
+interface TrackerStub {
+  publish(topic: string, latestId: number): Promise<number>;
+}
+
+function trackerNamespace(env: unknown): DurableObjectNamespace | null {
+  const ns = (env as { WORKFLOW_TRACKER?: unknown } | null | undefined)?.WORKFLOW_TRACKER as DurableObjectNamespace | undefined;
+  return ns && typeof ns.idFromName === 'function' && typeof ns.get === 'function' ? ns : null;
+}
+
+/**
+ * The sink that publishes tracked events live through `env.WORKFLOW_TRACKER` (the service's own
+ * binding, or a client worker's binding with `script_name`), or `undefined` when there is none.
+ * Each write costs one Durable Object call per topic it touches (everything, the run, the
+ * workflow, the business object), never one per socket. A failed publish is logged and never
+ * fails the write; the tracker catches up from the event log on the next publish or reconnect.
+ */
+export function publisherFor(env: unknown): EventSink | undefined {
+  const ns = trackerNamespace(env);
+  if (!ns) return undefined;
+  return (events: EventRow[]) => {
+    const latest = new Map<string, number>();
+    for (const event of events) {
+      for (const key of topicsOf(event)) latest.set(key, Math.max(latest.get(key) ?? 0, event.id));
+    }
+    return Promise.all(
+      [...latest].map(([key, id]) =>
+        (ns.get(ns.idFromName(key)) as unknown as TrackerStub).publish(key, id).catch((error: unknown) => {
+          console.error(`[flowflare] publishing to topic ${key} failed (subscribers catch up on the next event):`, error);
+        }),
+      ),
+    );
+  };
+}

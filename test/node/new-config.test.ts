@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { FakeCloudflare } from './support/fake-cloudflare.js';
+import { CLIENT_WORKER, SERVICE_WORKER, userConfig } from './support/fixtures.js';
+import { readConfig } from './support/format-suite.js';
+import { cliEnv, makeHome, makeProject, removeProjects, REPO, runCli, runWrangler } from './support/project.js';
+
+const api = new FakeCloudflare();
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  env = cliEnv(await api.start(), makeHome());
+});
+afterAll(async () => {
+  await api.stop();
+  removeProjects();
+});
+
+describe('a project without a config', () => {
+  test('--yes creates wrangler.toml from the service template, which wrangler accepts', async () => {
+    const project = makeProject({ 'src/index.ts': SERVICE_WORKER });
+    const result = await runCli(project, ['--role', 'service', '--workflow', 'email_campaign', '--yes', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ configCreated: true, backups: [] });
+    const config = readConfig(project, 'wrangler.toml');
+    expect(config).toMatchObject({ name: 'workflow-service', main: 'src/index.ts', compatibility_date: '2026-04-20' });
+    expect(config.d1_databases[0].database_id).toBe(api.databases.find((db) => db.name === 'flowflare_db')!.uuid);
+    expect(project.read('wrangler.toml')).toMatch(/^# The workflow service Worker/);
+    expect(project.exists('wrangler.toml.bak')).toBe(false);
+    const deploy = await runWrangler(project, ['deploy', '--dry-run'], env);
+    expect(deploy.code).toBe(0);
+    expect(deploy.stdout).toMatch(/env\.EMAIL_CAMPAIGN \(EmailCampaignWorkflow\)\s+Workflow/);
+  });
+
+  test('--config names where a new client config goes, and its format', async () => {
+    const project = makeProject({ 'apps/web/src/index.ts': CLIENT_WORKER });
+    const args = ['--config', 'apps/web/wrangler.jsonc', '--role', 'client', '--name', 'web', '--service', 'orders-service', '--workflow', 'x', '--yes'];
+    const result = await runCli(project, args, env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--workflow set up the service; a client ignores them.');
+    expect(readConfig(project, 'apps/web/wrangler.jsonc')).toMatchObject({
+      name: 'web',
+      services: [{ binding: 'WORKFLOW_SERVICE', service: 'orders-service' }],
+    });
+    // .dev.vars lives beside the config, so that is where git must ignore it
+    expect(project.read('apps/web/.gitignore')).toMatch(/^\.dev\.vars$/m);
+  });
+});
+
+describe('--config for an existing config elsewhere', () => {
+  test('edits that file and runs wrangler against it', async () => {
+    const project = makeProject({
+      'wrangler.toml': userConfig('toml', 'root-worker'),
+      'services/tracker/wrangler.toml': userConfig('toml', 'tracker'),
+      'services/tracker/src/index.ts': SERVICE_WORKER,
+    });
+    const root = project.read('wrangler.toml');
+    const result = await runCli(project, ['--config', 'services/tracker/wrangler.toml', '--role', 'service', '--database', 'tracker_db', '--yes'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('wrangler d1 migrations apply DB --local --config wrangler.toml');
+    expect(project.read('wrangler.toml')).toBe(root);
+    expect(readConfig(project, 'services/tracker/wrangler.toml').d1_databases[0].database_name).toBe('tracker_db');
+    expect(project.exists('services/tracker/migrations/flowflare/0001_initial.sql')).toBe(true);
+    expect(project.exists('services/tracker/.wrangler')).toBe(true);
+  });
+});
+
+describe('wrangler.example.toml', () => {
+  test('is the seed config in a form wrangler accepts, with no secret in it', async () => {
+    const example = readFileSync(join(REPO, 'wrangler.example.toml'), 'utf8');
+    const project = makeProject({ 'wrangler.toml': example, 'src/index.js': SERVICE_WORKER });
+    const config = readConfig(project, 'wrangler.toml');
+    expect(config.migrations).toEqual([{ tag: 'flowflare-v1', new_sqlite_classes: ['WorkflowTracker'] }]);
+    expect(config.workflows).toEqual([{ name: 'email_campaign', binding: 'EMAIL_CAMPAIGN', class_name: 'EmailCampaignWorkflow' }]);
+    expect(config.vars).toBeUndefined();
+    const deploy = await runWrangler(project, ['deploy', '--dry-run'], env);
+    expect(deploy.stderr).not.toMatch(/ERROR|WARNING/);
+    expect(deploy.code).toBe(0);
+    for (const binding of ['env.WORKFLOW_TRACKER (WorkflowTracker)', 'env.EMAIL_CAMPAIGN (EmailCampaignWorkflow)', 'env.DB (flowflare_db)']) {
+      expect(deploy.stdout).toContain(binding);
+    }
+  });
+});

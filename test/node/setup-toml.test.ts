@@ -1,0 +1,3 @@
+import { formatSuite } from './support/format-suite.js';
+
+formatSuite('toml');
