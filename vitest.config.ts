@@ -1,10 +1,39 @@
+import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { buildSync } from 'esbuild';
 import { defineConfig } from 'vitest/config';
 
-const migrations = await readD1Migrations(new URL('./migrations', import.meta.url).pathname);
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const migrations = await readD1Migrations(here('./migrations'));
 
-// Two projects run under one `npm test`: the library in real workerd, and the setup CLI in Node
-// (its tests spawn the real wrangler binary, which cannot run inside workerd).
+/** The package's own entry points, resolved to the sources (tests import them by package name). */
+const packageAliases = {
+  '@biggidea/flowflare/client': here('./src/client/index.ts'),
+  '@biggidea/flowflare/workflow': here('./src/workflow/index.ts'),
+  '@biggidea/flowflare': here('./src/index.ts'),
+};
+
+/** Name vitest-pool-workers gives the Worker that runs the "workerd" project (the service). */
+const SERVICE_WORKER = 'vitest-pool-workers-runner-workerd';
+
+/**
+ * The client Worker runs beside the test Worker as a separate auxiliary Worker. Auxiliary Workers
+ * are not transformed by Vite, so it is bundled here; it reaches the service only through its
+ * service binding.
+ */
+const clientWorker = buildSync({
+  entryPoints: [here('./test/fixtures/client-worker.ts')],
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  write: false,
+  alias: packageAliases,
+  external: ['cloudflare:*'],
+}).outputFiles[0]!.text;
+
+// Two projects run under one `npm test`: the library in real workerd, and Node-side tests (the setup
+// CLI, which spawns the real wrangler binary, and the client over HTTP).
 export default defineConfig({
   test: {
     projects: [
@@ -12,9 +41,22 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './test/wrangler.toml' },
-            miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: migrations },
+              serviceBindings: { CLIENT_WORKER: 'client-worker' },
+              workers: [
+                {
+                  name: 'client-worker',
+                  modules: [{ type: 'ESModule', path: 'client-worker.js', contents: clientWorker }],
+                  compatibilityDate: '2026-04-20',
+                  bindings: { WORKFLOW_API_KEY: 'test-service-key' },
+                  serviceBindings: { WORKFLOW_SERVICE: SERVICE_WORKER },
+                },
+              ],
+            },
           }),
         ],
+        resolve: { alias: packageAliases },
         test: {
           name: 'workerd',
           include: ['test/**/*.test.ts'],

@@ -8,9 +8,18 @@ declare global {
       EMAIL_CAMPAIGN: Workflow;
       HELPERS: Workflow;
       DURABLE: Workflow;
+      CONTROL: Workflow;
       ORDER: Workflow;
       SEED_STYLE: Workflow;
       OUTAGE: Workflow;
+      SERVICE_API_KEY: string;
+      WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
+      /** The separate client Worker, which reaches the service only through its service binding. */
+      CLIENT_WORKER: Fetcher;
+    }
+    interface GlobalProps {
+      mainModule: typeof import('./fixtures/worker.js');
+      durableNamespaces: 'WorkflowTracker';
     }
   }
 }

@@ -8,9 +8,17 @@ async function plan(sql: string, ...params: unknown[]): Promise<string> {
 }
 
 describe('schema', () => {
-  it('has the four seed tables and the event log', async () => {
+  it('has the four seed tables, the event log and the metadata lookup tables', async () => {
     const tables = await rows<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'workflow%' ORDER BY name");
-    expect(tables.map((t) => t.name)).toEqual(['workflow', 'workflow_events', 'workflow_runs', 'workflow_step_retries', 'workflow_steps']);
+    expect(tables.map((t) => t.name)).toEqual([
+      'workflow',
+      'workflow_events',
+      'workflow_metadata',
+      'workflow_run_metadata',
+      'workflow_runs',
+      'workflow_step_retries',
+      'workflow_steps',
+    ]);
   });
 
   it('refuses a second workflow with the same name and NULL refs', async () => {

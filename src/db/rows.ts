@@ -39,6 +39,8 @@ export interface RunRow {
   sleep_until: string | null;
   waiting_for: string | null;
   retry_of: string | null;
+  /** Added by migration 0002; absent on a database that only has 0001. */
+  idempotency_key?: string | null;
   started_at: string | null;
   completed_at: string | null;
   created_at: string;
@@ -125,6 +127,7 @@ export function toRun(row: RunRow): RunRecord {
     output_result: parseJsonColumn(row.output_result),
     error: parseError(row.error),
     metadata: parseObject(row.metadata),
+    idempotency_key: row.idempotency_key ?? null,
   };
 }
 

@@ -44,6 +44,14 @@ export function workflowById(id: number): WorkflowRef {
 
 const FINAL = "('Completed', 'Errored', 'Terminated')";
 
+/**
+ * Run metadata merges (JSON merge patch) instead of being replaced: the metadata a run was started
+ * with (who triggered it) survives the workflow adding its own. An explicit null clears it.
+ */
+function mergeMetadata(current: string, incoming: string): string {
+  return `iif(${incoming} IS NULL, NULL, json_patch(iif(json_valid(${current}), ${current}, '{}'), ${incoming}))`;
+}
+
 /** SET clauses that keep derived columns right when the status changes. */
 function derivedAssignments(fields: RunFields, target: string): string[] {
   const out: string[] = [];
@@ -75,17 +83,23 @@ export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunField
   const cols = givenFields(fields).filter((f) => f !== 'status');
   const status = fields.status ?? 'Pending';
   const insertCols = ['id', 'workflow_id', 'workflow_name', 'status', 'created_at', 'updated_at', ...cols];
-  const values = ['?', workflow.idSql, workflow.nameSql, '?', '?', '?', ...cols.map(() => '?')];
+  // For a run that exists, the named workflow may not (it is only registered for new runs); the
+  // run's own workflow_id then satisfies NOT NULL, which SQLite checks before taking the UPDATE path.
+  const idSql = `ifnull(${workflow.idSql}, (SELECT workflow_id FROM workflow_runs WHERE id = ?))`;
+  const values = ['?', idSql, workflow.nameSql, '?', '?', '?', ...cols.map(() => '?')];
   const params: SqlValue[] = [
     runId,
     ...workflow.idParams,
+    runId,
     ...workflow.nameParams,
     status,
     now,
     now,
     ...cols.map((c) => fields[c] ?? null),
   ];
-  const updates = givenFields(fields).map((c) => `${c} = excluded.${c}`);
+  const updates = givenFields(fields).map((c) =>
+    c === 'metadata' ? `metadata = ${mergeMetadata('workflow_runs.metadata', 'excluded.metadata')}` : `${c} = excluded.${c}`,
+  );
   const upsert = sql(
     `INSERT INTO workflow_runs (${insertCols.join(', ')}) VALUES (${values.join(', ')})
      ON CONFLICT (id) DO UPDATE SET ${[...updates, 'updated_at = excluded.updated_at'].join(', ')}`,
@@ -97,9 +111,12 @@ export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunField
 /** Updates the given columns of a run that exists; a run that does not exist is left alone. */
 export function updateRun(runId: string, fields: RunFields, now: string): Statement[] {
   const cols = givenFields(fields);
+  const sets = cols.map((c) => (c === 'metadata' ? `metadata = ${mergeMetadata('metadata', 'CAST(? AS TEXT)')}` : `${c} = ?`));
+  // the merge expression names its incoming value twice, so metadata binds twice
+  const values = cols.flatMap((c) => (c === 'metadata' ? [fields[c] ?? null, fields[c] ?? null] : [fields[c] ?? null]));
   const update = sql(
-    `UPDATE workflow_runs SET ${[...cols.map((c) => `${c} = ?`), 'updated_at = ?'].join(', ')} WHERE id = ?`,
-    ...cols.map((c) => fields[c] ?? null),
+    `UPDATE workflow_runs SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?`,
+    ...values,
     now,
     runId,
   );

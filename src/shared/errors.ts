@@ -68,6 +68,22 @@ export class NotFoundError extends FlowflareError {
   }
 }
 
+/** The request carries no API key, or the wrong one (HTTP 401). */
+export class UnauthorizedError extends FlowflareError {
+  override readonly name: string = 'UnauthorizedError';
+  constructor(message: string) {
+    super('UNAUTHORIZED', message, { status: 401 });
+  }
+}
+
+/** The request is valid but does not fit the current state, such as pausing a finished run (HTTP 409). */
+export class ConflictError extends FlowflareError {
+  override readonly name: string = 'ConflictError';
+  constructor(message: string, cause?: unknown) {
+    super('CONFLICT', message, { status: 409, cause });
+  }
+}
+
 /**
  * A mistake the user can fix: a bad flag, a missing tool, a config that does not parse, an account
  * wrangler cannot reach. Command-line entry points print its message as one line and exit with 1;

@@ -37,6 +37,8 @@ export interface RunRecord {
   sleep_until: string | null;
   waiting_for: string | null;
   retry_of: string | null;
+  /** The key the run was started with through the service, for idempotent starts. */
+  idempotency_key?: string | null;
   started_at: string | null;
   completed_at: string | null;
   created_at: string;

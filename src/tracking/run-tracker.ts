@@ -62,7 +62,7 @@ export class RunTracker {
       }),
       selectStepStates(this.runId),
     ];
-    this.known = writeTracking(this.db, statements, this.options.sink).then((outcome) => {
+    this.known = writeTracking(this.db, statements, this.options.sink, this.runId).then((outcome) => {
       const rows = (outcome.results.at(-1)?.results ?? []) as unknown as StepState[];
       return new Map(rows.map((r) => [stepId(r.step_name, r.step_count), r]));
     });
@@ -98,7 +98,7 @@ export class RunTracker {
       const final = isFinal(error);
       const nextRetryAt = final ? null : new Date(Date.now() + computeDelay(attempt)).toISOString();
       // Workflows may evict the run while it waits for the retry: this record must be written now.
-      await writeAndPublish(this.db, attemptFailed(info, error, nowIso(), nextRetryAt), this.options.sink);
+      await writeAndPublish(this.db, attemptFailed(info, error, nowIso(), nextRetryAt), this.options.sink, this.runId);
       throw error;
     }
   }
@@ -140,7 +140,7 @@ export class RunTracker {
     const runFields: RunFields =
       kind === 'sleep' ? { status: 'Sleeping', sleep_until: untilText } : { status: 'Waiting', waiting_for: waitingFor ?? null, sleep_until: untilText };
     statements.push(...runTransition({ runId: this.runId, workflow: { existing: true }, fields: runFields, now }));
-    await writeAndPublish(this.db, statements, this.options.sink);
+    await writeAndPublish(this.db, statements, this.options.sink, this.runId);
     return true;
   }
 
@@ -166,6 +166,7 @@ export class RunTracker {
       this.db,
       runTransition({ runId: this.runId, workflow: { existing: true }, fields: { status: 'Completed', output_result: this.output(output) }, now: nowIso() }),
       this.options.sink,
+      this.runId,
     );
   }
 
@@ -175,12 +176,13 @@ export class RunTracker {
       this.db,
       runTransition({ runId: this.runId, workflow: { existing: true }, fields: { status: 'Errored', error: errorToJson(error) }, now: nowIso() }),
       this.options.sink,
+      this.runId,
     );
   }
 
   /** Waits until every record of this invocation is written (or kept after a failure). */
   async flush(): Promise<void> {
-    await writeAndPublish(this.db, [], this.options.sink);
+    await writeAndPublish(this.db, [], this.options.sink, this.runId);
   }
 
   private output(value: unknown): string | null {
@@ -188,7 +190,7 @@ export class RunTracker {
   }
 
   private send(statements: Statement[]): void {
-    void writeTracking(this.db, statements, this.options.sink);
+    void writeTracking(this.db, statements, this.options.sink, this.runId);
   }
 
   private async knownState(key: StepKey): Promise<StepState | undefined> {

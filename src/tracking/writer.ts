@@ -38,55 +38,79 @@ interface Lane {
   flight: Promise<void> | null;
 }
 
-const lanes = new WeakMap<D1Database, Lane>();
+/**
+ * Lanes per database and scope (the run a write belongs to). Runs never share a lane: in workerd
+ * each Workflow instance runs in its own request context, and a promise settled from another
+ * context's I/O may never wake its waiter (the runtime then cancels the instance as hung). So only
+ * writes of one run coalesce and wait on each other.
+ */
+const lanes = new WeakMap<D1Database, Map<string, Lane>>();
 
-function laneOf(db: D1Database): Lane {
-  let lane = lanes.get(db);
+function scopesOf(db: D1Database): Map<string, Lane> {
+  let scopes = lanes.get(db);
+  if (!scopes) {
+    scopes = new Map();
+    lanes.set(db, scopes);
+  }
+  return scopes;
+}
+
+function laneOf(db: D1Database, scope: string): Lane {
+  const scopes = scopesOf(db);
+  let lane = scopes.get(scope);
   if (!lane) {
     lane = { kept: [], queue: [], flight: null };
-    lanes.set(db, lane);
+    scopes.set(scope, lane);
   }
   return lane;
 }
 
 /**
  * Writes tracking statements to D1 and never throws; the write's events go to `sink` (published
- * live) without holding up the next batch. Writes to one database leave in order, one
+ * live) without holding up the next batch. Writes of one scope (one run) leave in order, one
  * batch at a time; writes made while a batch is in flight are coalesced into the next batch, so a
  * burst of transitions costs one round trip. A failed batch is retried once; if it fails again its
- * statements are kept, sent first with the next write, and the failure is logged with
+ * statements are kept, sent first with the scope's next write, and the failure is logged with
  * `console.error`.
+ * @param scope the run the write belongs to (its instance id); writes of different runs never wait on each other
  */
-export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink): Promise<WriteOutcome> {
-  const lane = laneOf(db);
+export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = ''): Promise<WriteOutcome> {
+  const lane = laneOf(db, scope);
   return new Promise((resolve) => {
     lane.queue.push({ statements, sink, resolve });
-    if (!lane.flight) lane.flight = pump(db, lane);
+    if (!lane.flight) lane.flight = pump(db, lane, scope);
   });
 }
 
 /** Writes, then waits until the write's events are published too. */
-export async function writeAndPublish(db: D1Database, statements: readonly Statement[], sink?: EventSink): Promise<WriteOutcome> {
-  const outcome = await writeTracking(db, statements, sink);
+export async function writeAndPublish(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = ''): Promise<WriteOutcome> {
+  const outcome = await writeTracking(db, statements, sink, scope);
   await outcome.published;
   return outcome;
 }
 
 /**
  * Waits until every tracking write made so far has left, and sends what an earlier failure kept.
+ * @param scope one run's writes; omitted: every run's
  * @returns `true` when nothing is left waiting
  */
-export async function flushTracking(db: D1Database, sink?: EventSink): Promise<boolean> {
-  await writeTracking(db, [], sink);
-  return laneOf(db).kept.length === 0;
+export async function flushTracking(db: D1Database, sink?: EventSink, scope?: string): Promise<boolean> {
+  const scopes = scope === undefined ? [...scopesOf(db).keys()] : [scope];
+  await Promise.all(scopes.map((s) => writeTracking(db, [], sink, s)));
+  return pendingTrackingWrites(db, scope) === 0;
 }
 
 /** Number of statements kept after a failure and not yet written (for diagnostics and tests). */
-export function pendingTrackingWrites(db: D1Database): number {
-  return lanes.get(db)?.kept.length ?? 0;
+export function pendingTrackingWrites(db: D1Database, scope?: string): number {
+  const scopes = lanes.get(db);
+  if (!scopes) return 0;
+  if (scope !== undefined) return scopes.get(scope)?.kept.length ?? 0;
+  let total = 0;
+  for (const lane of scopes.values()) total += lane.kept.length;
+  return total;
 }
 
-async function pump(db: D1Database, lane: Lane): Promise<void> {
+async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
   while (lane.queue.length > 0) {
     const items = lane.queue.splice(0);
     const kept = lane.kept;
@@ -107,6 +131,8 @@ async function pump(db: D1Database, lane: Lane): Promise<void> {
     }
   }
   lane.flight = null;
+  // an idle lane with nothing kept is dropped, so finished runs leave nothing behind
+  if (lane.kept.length === 0 && lanes.get(db)?.get(scope) === lane) lanes.get(db)?.delete(scope);
 }
 
 async function send(db: D1Database, batch: Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {

@@ -72,16 +72,16 @@ export async function trackDurableStep<T extends Rpc.Serializable<T>>(
       maxRetries: retries.limit,
       startedAt: nowIso(),
     };
-    void writeTracking(db, attemptStarted(info), publisherFor(env));
+    void writeTracking(db, attemptStarted(info), publisherFor(env), instanceId);
     try {
       const result = await fn(ctx);
-      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env));
+      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env), instanceId);
       return result;
     } catch (error) {
       const final = isNonRetryable(error) || ctx.attempt > retries.limit;
       const delay = retryDelayMs(durationToMs(retries.delay), retries.backoff, ctx.attempt);
       const nextRetryAt = final ? null : new Date(Date.now() + delay).toISOString();
-      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env));
+      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env), instanceId);
       const tracked = withRetryInfo(error, { retryCount: final ? ctx.attempt - 1 : ctx.attempt, nextRetryAt });
       if (isNonRetryable(error) && tracked.name !== 'NonRetryableError') {
         throw new NonRetryableError(tracked.message, tracked.name);

@@ -58,16 +58,16 @@ export async function trackStep<T>(
       startedAt: nowIso(),
     };
     // The start record travels while fn runs; the end record follows it on the same lane.
-    void writeTracking(db, attemptStarted(info), publisherFor(env));
+    void writeTracking(db, attemptStarted(info), publisherFor(env), instanceId);
     try {
       const result = await fn();
-      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env));
+      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env), instanceId);
       return result;
     } catch (error) {
       const willRetry = !isNonRetryable(error) && attempt <= options.maxRetries;
       const delay = retryDelayMs(options.baseDelay, options.backoffType, attempt);
       const nextRetryAt = willRetry ? new Date(Date.now() + delay).toISOString() : null;
-      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env));
+      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env), instanceId);
       if (!willRetry) throw withRetryInfo(error, { retryCount: attempt - 1, nextRetryAt: null });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

@@ -62,7 +62,7 @@ export async function updateWorkflowRun(data: RunUpdate, env: TrackingEnv): Prom
     completed_at: input.completed_at,
   };
   const workflow = await resolveWorkflow(db, env, input);
-  await writeAndPublish(db, runTransition({ runId: input.id, workflow, fields, now: nowIso() }), publisherFor(env));
+  await writeAndPublish(db, runTransition({ runId: input.id, workflow, fields, now: nowIso() }), publisherFor(env), input.id);
   remember(input.id);
 }
 
@@ -140,7 +140,7 @@ export async function updateWorkflowStep(data: StepUpdate, env: TrackingEnv): Pr
     completed_at:
       input.completed_at ?? (input.status === 'Completed' || input.status === 'Failed' ? nowIso() : undefined),
   };
-  await writeAndPublish(db, stepTransition({ key, fields, now: nowIso() }), publisherFor(env));
+  await writeAndPublish(db, stepTransition({ key, fields, now: nowIso() }), publisherFor(env), key.run_id);
 }
 
 /**
@@ -166,5 +166,5 @@ export async function recordStepRetry(data: StepRetry, env: TrackingEnv): Promis
     now,
     input.next_retry_at ?? now,
   );
-  await writeAndPublish(db, statements, publisherFor(env));
+  await writeAndPublish(db, statements, publisherFor(env), input.run_id);
 }

@@ -190,6 +190,7 @@ describe('--dry-run', () => {
     expect(summary.files.map((f: { path: string }) => f.path)).toEqual([
       project.path('wrangler.toml'),
       project.path('migrations/flowflare/0001_initial.sql'),
+      project.path('migrations/flowflare/0002_service.sql'),
       project.path('.dev.vars'),
       project.path('.gitignore'),
     ]);

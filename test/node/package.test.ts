@@ -12,7 +12,8 @@ let tarball: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'flowflare-pack-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: root, maxBuffer: 1 << 24 });
+  // dist/ was built by the global setup; `prepack` would rebuild it (rm -rf) under the other test files
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, maxBuffer: 1 << 24 });
   const [info] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
   tarball = join(work, info!.filename);
 });

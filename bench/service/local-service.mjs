@@ -1,0 +1,85 @@
+// Runs the workflow service and a client Worker locally in workerd (Miniflare), with local D1,
+// Durable Objects and Workflows, migrations applied. Used by the benchmark and the Node tests.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { unstable_splitSqlQuery } from 'wrangler';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const COMPATIBILITY_DATE = '2026-04-20';
+
+function bundle(entry) {
+  return buildSync({
+    entryPoints: [`${root}${entry}`],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    write: false,
+    external: ['cloudflare:*', 'node:*'],
+    logLevel: 'silent',
+  }).outputFiles[0].text;
+}
+
+/** The migrations in order, each split into statements as wrangler splits them. */
+export function readMigrations() {
+  const dir = `${root}migrations`;
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.sql'))
+    .sort()
+    .map((name) => ({ name, queries: unstable_splitSqlQuery(readFileSync(`${dir}/${name}`, 'utf8')) }));
+}
+
+/**
+ * Starts the service (`service`) and the client Worker (`client`).
+ * @param {{ apiKey?: string, persistDir?: string, port?: number }} options
+ */
+export async function startLocalService({ apiKey = 'local-key', persistDir, port = 0 } = {}) {
+  const persist = persistDir ? { d1Persist: `${persistDir}/d1`, durableObjectsPersist: `${persistDir}/do`, workflowsPersist: `${persistDir}/wf` } : {};
+  const mf = new Miniflare({
+    host: '127.0.0.1',
+    port,
+    ...persist,
+    workers: [
+      {
+        name: 'service',
+        modules: [{ type: 'ESModule', path: 'service.js', contents: bundle('bench/service/fixtures/service-worker.ts') }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        compatibilityFlags: ['nodejs_compat'],
+        bindings: { SERVICE_API_KEY: apiKey },
+        d1Databases: { DB: 'flowflare-local' },
+        durableObjects: { WORKFLOW_TRACKER: { className: 'WorkflowTracker', useSQLite: true } },
+        workflows: {
+          NOOP: { name: 'noop', className: 'NoopWorkflow' },
+          RECORDED: { name: 'recorded', className: 'RecordedWorkflow' },
+        },
+      },
+      {
+        name: 'client',
+        routes: ['client.local/*'],
+        modules: [{ type: 'ESModule', path: 'client.js', contents: bundle('bench/service/fixtures/client-worker.ts') }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        bindings: { API_KEY: apiKey },
+        serviceBindings: { WORKFLOW_SERVICE: 'service' },
+        workflows: { NOOP: { name: 'noop', className: 'NoopWorkflow', scriptName: 'service' } },
+      },
+    ],
+  });
+  const url = await mf.ready;
+  const db = await mf.getD1Database('DB', 'service');
+  for (const migration of readMigrations()) {
+    for (const query of migration.queries) await db.prepare(query).run();
+  }
+  const client = await mf.getWorker('client');
+  return {
+    mf,
+    db,
+    /** The service's base URL, for WorkflowClient({ baseUrl }). */
+    url: url.href.replace(/\/$/, ''),
+    apiKey,
+    /** Sends a request to the client Worker. */
+    callClient: (path) => client.fetch(`http://client.local${path}`),
+    dispose: () => mf.dispose(),
+  };
+}

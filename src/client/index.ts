@@ -1,0 +1,36 @@
+/**
+ * `@biggidea/flowflare/client`: a typed client of the workflow service. It has no `cloudflare:*`
+ * import, so it loads in Workers, Node and browsers.
+ * @module
+ */
+export { WorkflowClient, DEFAULT_TIMEOUT_MS } from './workflow-client.js';
+export type { WorkflowClientOptions, StartOptions, RefQuery, CountFilters } from './workflow-client.js';
+export type { ServiceBindingLike } from './transport.js';
+export { paginate } from './pagination.js';
+export { FlowflareError } from '../shared/errors.js';
+export { RUN_STATUSES, STEP_STATUSES } from '../shared/status.js';
+export type { RunStatus, StepStatus, AttemptStatus } from '../shared/status.js';
+export type { StartRunRequest, BatchStartRequest, SendEventRequest, ListFilters } from '../service/schemas.js';
+export type {
+  Page,
+  StartResult,
+  BatchStartResult,
+  RunDetailResult,
+  ByRefResult,
+  StatusCounts,
+  ControlAction,
+  ControlResult,
+  WorkflowNames,
+  ErrorBody,
+} from '../shared/api.js';
+export type {
+  WorkflowRecord,
+  RunRecord,
+  StepRecord,
+  AttemptRecord,
+  RunDetail,
+  StepDetail,
+  EventRecord,
+  StoredError,
+} from '../shared/types.js';
+export type { JsonObject, JsonValue } from '../shared/json.js';

@@ -1,0 +1,200 @@
+import type {
+  BatchStartResult,
+  ByRefResult,
+  ControlResult,
+  Page,
+  RunDetailResult,
+  StartResult,
+  StatusCounts,
+  WorkflowNames,
+} from '../shared/api.js';
+import { ValidationError } from '../shared/errors.js';
+import type { JsonObject, JsonValue } from '../shared/json.js';
+import type { RunRecord, WorkflowRecord } from '../shared/types.js';
+import type { ListFilters, StartRunRequest } from '../service/schemas.js';
+import { paginate } from './pagination.js';
+import { Transport, type ServiceBindingLike } from './transport.js';
+
+/** Options of a {@link WorkflowClient}: a service binding or a base URL, and the API key. */
+export interface WorkflowClientOptions {
+  /** A service binding to the workflow service Worker (`env.WORKFLOW_SERVICE`). */
+  serviceBinding?: ServiceBindingLike;
+  /** The service's URL, such as `https://workflows.example.workers.dev`, when there is no binding. */
+  baseUrl?: string;
+  /** The service's `SERVICE_API_KEY`. */
+  apiKey: string;
+  /** Milliseconds before a request fails with code `TIMEOUT`. @default 30000 */
+  timeoutMs?: number;
+}
+
+/** Extra options of a start. */
+export interface StartOptions {
+  /** A repeated start with the same key returns the first run instead of starting another. */
+  idempotencyKey?: string;
+  /** The instance id to use; generated when omitted. */
+  id?: string;
+}
+
+/** Filters of {@link WorkflowClient.getWorkflowsByRef}. */
+export interface RefQuery {
+  ref_id: string;
+  ref_type: string;
+  /** Runs per page. @default 25 */
+  limit?: number;
+  cursor?: string;
+}
+
+/** Filters of {@link WorkflowClient.countRuns}. */
+export type CountFilters = Omit<ListFilters, 'status' | 'cursor' | 'limit'>;
+
+/** Default request timeout, in milliseconds. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+function queryString(filters: object = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters)) {
+    if (value === undefined || value === null) continue;
+    params.set(key, value instanceof Date ? value.toISOString() : String(value));
+  }
+  const text = params.toString();
+  return text.length > 0 ? `?${text}` : '';
+}
+
+const path = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
+
+/**
+ * A typed client of the workflow service, for other Workers (through a service binding) and for
+ * Node or browsers (through `baseUrl`). Every failure is a `FlowflareError` with the service's
+ * `code` and HTTP `status`.
+ * @example
+ * const client = new WorkflowClient({ serviceBinding: env.WORKFLOW_SERVICE, apiKey: env.WORKFLOW_API_KEY });
+ * const result = await client.startWorkflow('email_campaign', { subject: 'Hello' }, 'campaign-123', 'campaign');
+ * const run = await client.getWorkflow(result.workflowId);
+ */
+export class WorkflowClient {
+  readonly #transport: Transport;
+
+  constructor(options: WorkflowClientOptions) {
+    if (!options || (!options.serviceBinding && !options.baseUrl)) {
+      throw new ValidationError('WorkflowClient: pass serviceBinding (a service binding to the workflow service) or baseUrl.');
+    }
+    if (typeof options.apiKey !== 'string' || options.apiKey.length === 0) {
+      throw new ValidationError('WorkflowClient: apiKey is required (the service\'s SERVICE_API_KEY).');
+    }
+    this.#transport = new Transport({
+      serviceBinding: options.serviceBinding,
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+  }
+
+  /**
+   * Starts a workflow by name. The workflow receives `params` as `event.payload`, with `ref_id` and
+   * `ref_type` merged in. The result's `workflowId` is the run id: pass it to {@link getWorkflow}.
+   * @example
+   * const { workflowId } = await client.startWorkflow('email_campaign', { subject: 'Hi' }, 'campaign-123', 'campaign', { triggeredBy: 'ana' });
+   */
+  startWorkflow(
+    name: string,
+    params?: JsonObject,
+    ref_id?: string | null,
+    ref_type?: string | null,
+    metadata?: JsonObject | null,
+    options: StartOptions = {},
+  ): Promise<StartResult> {
+    const body: StartRunRequest = {
+      workflow: name,
+      params,
+      ref_id: ref_id ?? undefined,
+      ref_type: ref_type ?? undefined,
+      metadata: metadata ?? undefined,
+      idempotency_key: options.idempotencyKey,
+      id: options.id,
+    };
+    return this.#transport.request('POST', '/api/runs', body);
+  }
+
+  /** Starts up to 100 runs at once (of one or several workflows). */
+  startWorkflows(runs: StartRunRequest[]): Promise<BatchStartResult> {
+    return this.#transport.request('POST', '/api/runs/batch', { runs });
+  }
+
+  /**
+   * Reads a run with its workflow, steps and attempts. `id` is the run id (the `workflowId` a start
+   * returned, which is the Cloudflare instance id).
+   */
+  getWorkflow(id: string): Promise<RunDetailResult> {
+    return this.getRun(id);
+  }
+
+  /** Reads a run with its workflow, steps and attempts (the same as {@link getWorkflow}). */
+  getRun(id: string): Promise<RunDetailResult> {
+    return this.#transport.request('GET', path(id));
+  }
+
+  /** Lists workflows, most recently active first, one page at a time. */
+  listWorkflows(filters: ListFilters = {}): Promise<Page<WorkflowRecord>> {
+    return this.#transport.request('GET', `/api/workflows${queryString(filters)}`);
+  }
+
+  /** Lists runs, newest first, one page at a time. */
+  listRuns(filters: ListFilters = {}): Promise<Page<RunRecord>> {
+    return this.#transport.request('GET', `/api/runs${queryString(filters)}`);
+  }
+
+  /** Every workflow matching the filters, across pages. */
+  iterateWorkflows(filters: Omit<ListFilters, 'cursor'> = {}): AsyncGenerator<WorkflowRecord, void, undefined> {
+    return paginate((cursor) => this.listWorkflows({ ...filters, cursor }));
+  }
+
+  /** Every run matching the filters, across pages. */
+  iterateRuns(filters: Omit<ListFilters, 'cursor'> = {}): AsyncGenerator<RunRecord, void, undefined> {
+    return paginate((cursor) => this.listRuns({ ...filters, cursor }));
+  }
+
+  /** The workflows of one business object and its newest runs. */
+  getWorkflowsByRef(query: RefQuery): Promise<ByRefResult> {
+    return this.#transport.request('GET', `/api/workflows/by-ref${queryString(query)}`);
+  }
+
+  /** Counts runs per status. */
+  countRuns(filters: CountFilters = {}): Promise<StatusCounts> {
+    return this.#transport.request('GET', `/api/runs/counts${queryString(filters)}`);
+  }
+
+  /** Names of the workflows the service can start. */
+  listWorkflowNames(): Promise<WorkflowNames> {
+    return this.#transport.request('GET', '/api/workflows/names');
+  }
+
+  /** Pauses a run. */
+  pauseRun(id: string): Promise<ControlResult> {
+    return this.#transport.request('POST', `${path(id)}/pause`);
+  }
+
+  /** Resumes a paused run. */
+  resumeRun(id: string): Promise<ControlResult> {
+    return this.#transport.request('POST', `${path(id)}/resume`);
+  }
+
+  /** Terminates a run. */
+  terminateRun(id: string): Promise<ControlResult> {
+    return this.#transport.request('POST', `${path(id)}/terminate`);
+  }
+
+  /** Restarts a run from the beginning, under the same id. */
+  restartRun(id: string): Promise<ControlResult> {
+    return this.#transport.request('POST', `${path(id)}/restart`);
+  }
+
+  /** Sends an event to a run waiting in `step.waitForEvent({ type })`. */
+  sendEvent(id: string, type: string, payload?: JsonValue): Promise<ControlResult> {
+    return this.#transport.request('POST', `${path(id)}/events`, { type, payload });
+  }
+
+  /** Retries an Errored or Terminated run as a new run with the same params, refs and metadata. */
+  retryRun(id: string): Promise<StartResult> {
+    return this.#transport.request('POST', `${path(id)}/retry`);
+  }
+}

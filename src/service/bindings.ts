@@ -1,0 +1,52 @@
+import { FlowflareError, NotFoundError } from '../shared/errors.js';
+import type { ResolvedOptions } from './options.js';
+
+/** True for a Workflow binding (`create`, `createBatch`, `get`), as opposed to a service binding. */
+export function isWorkflowBinding(value: unknown): value is Workflow {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Workflow> & { fetch?: unknown };
+  return (
+    typeof candidate.create === 'function' &&
+    typeof candidate.createBatch === 'function' &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.fetch !== 'function'
+  );
+}
+
+/** The binding a workflow name is started through by default: `email_campaign` → `EMAIL_CAMPAIGN`. */
+export function defaultBindingName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+}
+
+/** Names of the workflows this service can start: the explicit map plus every Workflow binding. */
+export function knownWorkflowNames(env: object, options: ResolvedOptions): string[] {
+  const names = new Set<string>();
+  for (const [name, binding] of Object.entries(options.workflows)) {
+    if (isWorkflowBinding((env as Record<string, unknown>)[binding])) names.add(name);
+  }
+  for (const [binding, value] of Object.entries(env)) {
+    if (isWorkflowBinding(value)) names.add(binding.toLowerCase());
+  }
+  return [...names].sort();
+}
+
+/**
+ * The Workflow binding a name is started through.
+ * @throws NotFoundError listing the names that exist, when none matches
+ */
+export function workflowBinding(env: object, name: string, options: ResolvedOptions): Workflow {
+  const bindingName = options.workflows[name] ?? defaultBindingName(name);
+  const binding = (env as Record<string, unknown>)[bindingName];
+  if (isWorkflowBinding(binding)) return binding;
+  if (options.workflows[name] !== undefined) {
+    throw new FlowflareError(
+      'NOT_CONFIGURED',
+      `Workflow '${name}' is mapped to binding ${bindingName}, which is not a Workflow binding of this Worker.`,
+      { status: 503 },
+    );
+  }
+  const known = knownWorkflowNames(env, options);
+  throw new NotFoundError(
+    `Unknown workflow '${name}'. Workflows this service can start: ${known.length > 0 ? known.join(', ') : '(none: add a [[workflows]] binding)'}.`,
+  );
+}

@@ -1,0 +1,34 @@
+import type { RouteEnv } from './context.js';
+import { errorResponse } from './error-handler.js';
+import { resolveOptions, type ServiceEnv, type WorkflowServiceOptions } from './options.js';
+import { createRouter } from './router.js';
+
+/**
+ * Creates the workflow service Worker: a REST API under `/api/` to start workflows by name, query
+ * runs and workflows, and control runs, plus the `/api/tracker-websocket` endpoint. Export the
+ * result as the Worker's default export, and `WorkflowTracker` beside it.
+ * @example
+ * import { createWorkflowService } from '@biggidea/flowflare';
+ * export default createWorkflowService({ allowedOrigins: ['https://your-app.com'], debug: true });
+ * export { WorkflowTracker } from '@biggidea/flowflare';
+ */
+export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(options: WorkflowServiceOptions = {}): ExportedHandler<Env> {
+  const resolved = resolveOptions(options);
+  const router = createRouter(resolved);
+  return {
+    async fetch(request, env, ctx) {
+      const started = Date.now();
+      let response: Response;
+      try {
+        response = (await router.fetch(request, env as unknown as RouteEnv, ctx)) as Response;
+      } catch (error) {
+        // the router catches route errors; this guards the error and CORS handlers themselves
+        response = errorResponse(error);
+      }
+      if (resolved.debug) {
+        console.log(`[flowflare] ${request.method} ${new URL(request.url).pathname} ${response.status} ${Date.now() - started}ms`);
+      }
+      return response;
+    },
+  } satisfies ExportedHandler<Env>;
+}

@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { WorkflowTracker } from '../tracker/workflow-tracker.js';
+
+/** Options of {@link createWorkflowService}. */
+export interface WorkflowServiceOptions {
+  /**
+   * Origins allowed to call the API from a browser (CORS) and to open the WebSocket, such as
+   * `https://your-app.com`; `'*'` allows any origin. Requests without an `Origin` header (other
+   * Workers, servers) are not affected. @default []
+   */
+  allowedOrigins?: string[];
+  /** Logs each request (method, path, status, milliseconds) with `console.log`. @default false */
+  debug?: boolean;
+  /**
+   * Workflow name → name of its Workflow binding in `env`, for names that do not follow the rule
+   * `email_campaign` → `EMAIL_CAMPAIGN`. @default {}
+   */
+  workflows?: Record<string, string>;
+  /** Optional zod schema per workflow name; a start whose params fail it is a 400 naming the fields. */
+  paramsSchemas?: Record<string, z.ZodType>;
+  /** Largest request body accepted, in bytes. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+  /**
+   * Serve requests without an API key when `SERVICE_API_KEY` is not set. Only for local use: with
+   * the default, a service without a key refuses every request. @default false
+   */
+  allowUnauthenticated?: boolean;
+}
+
+/** The bindings the workflow service reads from `env`. Workflow bindings sit beside them. */
+export interface ServiceEnv {
+  /** The Flowflare D1 database. */
+  DB: D1Database;
+  /** The API key callers must send (a secret: `wrangler secret put SERVICE_API_KEY`). */
+  SERVICE_API_KEY?: string;
+  /**
+   * The `WorkflowTracker` Durable Object namespace, for live updates. Typed either way `wrangler
+   * types` may declare it (with or without the class).
+   */
+  WORKFLOW_TRACKER?: DurableObjectNamespace<WorkflowTracker> | DurableObjectNamespace;
+}
+
+/** Options with their defaults applied. */
+export interface ResolvedOptions {
+  allowedOrigins: readonly string[];
+  debug: boolean;
+  workflows: Readonly<Record<string, string>>;
+  paramsSchemas: Readonly<Record<string, z.ZodType>>;
+  maxBodyBytes: number;
+  allowUnauthenticated: boolean;
+}
+
+/** Default largest request body, in bytes. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Applies the defaults. */
+export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOptions {
+  return {
+    allowedOrigins: options.allowedOrigins ?? [],
+    debug: options.debug ?? false,
+    workflows: options.workflows ?? {},
+    paramsSchemas: options.paramsSchemas ?? {},
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
+  };
+}

@@ -1,0 +1,45 @@
+import { Router, type IRequest } from 'itty-router';
+import { NotFoundError } from '../shared/errors.js';
+import { authenticate } from './auth.js';
+import type { RouteEnv, ServiceRouter } from './context.js';
+import { assertOriginAllowed, preflightResponse, withCors } from './cors.js';
+import { errorResponse } from './error-handler.js';
+import type { ResolvedOptions } from './options.js';
+import { controlRoutes } from './routes/control.js';
+import { runRoutes } from './routes/runs.js';
+import { startRoutes } from './routes/start.js';
+import { trackerRoutes } from './routes/tracker.js';
+import { workflowRoutes } from './routes/workflows.js';
+
+/**
+ * Builds the service's one router. Every request passes, in order: the origin check, the CORS
+ * preflight, authentication; then its route; errors go to the central handler; CORS headers are
+ * added last, so error responses carry them too.
+ */
+export function createRouter(options: ResolvedOptions): ServiceRouter {
+  const router: ServiceRouter = Router<IRequest, [RouteEnv, ExecutionContext]>({
+    base: '/api',
+    before: [
+      async (request, env) => {
+        assertOriginAllowed(request, options);
+        if (request.method === 'OPTIONS') return preflightResponse();
+        await authenticate(request, env, options);
+        return undefined;
+      },
+    ],
+    catch: (error) => errorResponse(error),
+    finally: [
+      (response: Response | undefined, request) => {
+        const out = response ?? errorResponse(new NotFoundError(`No route ${request.method} ${new URL(request.url).pathname}.`));
+        return withCors(out, request, options);
+      },
+    ],
+  });
+  const context = { options };
+  startRoutes(router, context);
+  runRoutes(router, context);
+  workflowRoutes(router, context);
+  controlRoutes(router, context);
+  trackerRoutes(router, context);
+  return router;
+}

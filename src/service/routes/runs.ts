@@ -1,0 +1,49 @@
+import { countRunsByStatus, listRunRows } from '../../db/queries.js';
+import { getRunDetailRows } from '../../db/run-detail.js';
+import { toAttempt, toRun, toStep, toWorkflow } from '../../db/rows.js';
+import type { Page, RunDetailResult, StatusCounts } from '../../shared/api.js';
+import { NotFoundError } from '../../shared/errors.js';
+import { RUN_STATUSES, type RunStatus } from '../../shared/status.js';
+import type { RunRecord } from '../../shared/types.js';
+import { readQuery } from '../body.js';
+import { json, param, type RouteContext, type ServiceRouter } from '../context.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { countsQuerySchema, DEFAULT_PAGE_SIZE, listQuerySchema } from '../schemas.js';
+import { serviceDb } from '../storage.js';
+import { toRunFilters } from './filters.js';
+
+/** `GET /api/runs`, `GET /api/runs/counts`, `GET /api/runs/:id`. */
+export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
+  router.get('/runs', async (request, env) => {
+    const q = readQuery(request, listQuerySchema, 'GET /api/runs');
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
+    const page = await listRunRows(serviceDb(env), toRunFilters(q), limit, after);
+    const body: Page<RunRecord> = { data: page.rows.map(toRun), next_cursor: page.next ? encodeCursor(page.next) : null };
+    return json(body);
+  });
+
+  router.get('/runs/counts', async (request, env) => {
+    const q = readQuery(request, countsQuerySchema, 'GET /api/runs/counts');
+    const found = await countRunsByStatus(serviceDb(env), toRunFilters(q), RUN_STATUSES);
+    const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<RunStatus, number>;
+    const body: StatusCounts = { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
+    return json(body);
+  });
+
+  router.get('/runs/:id', async (request, env) => {
+    const id = param(request, 'id');
+    const rows = await getRunDetailRows(serviceDb(env), id);
+    if (!rows) throw new NotFoundError(`Unknown run '${id}'.`);
+    const attempts = rows.attempts.map(toAttempt);
+    const body: RunDetailResult = {
+      ...toRun(rows.run),
+      workflow: rows.workflow ? toWorkflow(rows.workflow) : null,
+      steps: rows.steps.map((s) => ({
+        ...toStep(s),
+        attempt_history: attempts.filter((a) => a.step_name === s.step_name && a.step_count === s.step_count),
+      })),
+    };
+    return json(body);
+  });
+}

@@ -1,0 +1,42 @@
+import { listRunRows, listWorkflowRows, workflowsByRefStatement } from '../../db/queries.js';
+import { toRun, toWorkflow, type WorkflowRow } from '../../db/rows.js';
+import type { ByRefResult, Page } from '../../shared/api.js';
+import type { WorkflowRecord } from '../../shared/types.js';
+import { readQuery } from '../body.js';
+import { json, type RouteContext, type ServiceRouter } from '../context.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+import { byRefQuerySchema, DEFAULT_PAGE_SIZE, listQuerySchema, MAX_PAGE_SIZE } from '../schemas.js';
+import { serviceDb } from '../storage.js';
+import { toRunFilters } from './filters.js';
+
+/** `GET /api/workflows`, `GET /api/workflows/by-ref`. */
+export function workflowRoutes(router: ServiceRouter, _context: RouteContext): void {
+  router.get('/workflows', async (request, env) => {
+    const q = readQuery(request, listQuerySchema, 'GET /api/workflows');
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'number');
+    const page = await listWorkflowRows(serviceDb(env), toRunFilters(q), limit, after);
+    const body: Page<WorkflowRecord> = { data: page.rows.map(toWorkflow), next_cursor: page.next ? encodeCursor(page.next) : null };
+    return json(body);
+  });
+
+  router.get('/workflows/by-ref', async (request, env) => {
+    const q = readQuery(request, byRefQuerySchema, 'GET /api/workflows/by-ref');
+    const db = serviceDb(env);
+    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
+    const w = workflowsByRefStatement(q.ref_type, q.ref_id, MAX_PAGE_SIZE);
+    const [workflows, runs] = await Promise.all([
+      db.prepare(w.sql).bind(...w.params).all<WorkflowRow>(),
+      listRunRows(db, { ref_type: q.ref_type, ref_id: q.ref_id }, limit, after),
+    ]);
+    const body: ByRefResult = {
+      ref_type: q.ref_type,
+      ref_id: q.ref_id,
+      workflows: workflows.results.map(toWorkflow),
+      runs: runs.rows.map(toRun),
+      next_cursor: runs.next ? encodeCursor(runs.next) : null,
+    };
+    return json(body);
+  });
+}

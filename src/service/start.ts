@@ -1,0 +1,222 @@
+import { getRunRow } from '../db/runs.js';
+import { toRun, type RunRow } from '../db/rows.js';
+import { runByIdempotencyKeyStatement, setIdempotencyKey, getRunByIdempotencyKey } from '../db/service-writes.js';
+import { prepareAll, sql, type Statement } from '../db/statement.js';
+import type { StartResult } from '../shared/api.js';
+import { ConflictError, FlowflareError, ValidationError } from '../shared/errors.js';
+import type { JsonValue } from '../shared/json.js';
+import { parseWith } from '../shared/validate.js';
+import { errorToJson, nowIso } from '../tracking/serialize.js';
+import { runTransition } from '../tracking/transitions.js';
+import { workflowBinding } from './bindings.js';
+import type { ResolvedOptions } from './options.js';
+import type { StartRunInput } from './schemas.js';
+import { isUniqueViolation, serviceDb, writeBatch } from './storage.js';
+import type { EventRow } from '../db/rows.js';
+
+/** A start that passed every check and is ready to record and create. */
+interface StartPlan {
+  input: StartRunInput;
+  runId: string;
+  binding: Workflow;
+  /** What the workflow receives as `event.payload`: the params with the refs merged in. */
+  payload: Record<string, JsonValue>;
+  retryOf: string | null;
+}
+
+/** What a start did: the result for the caller and the events to publish. */
+export interface StartOutcome {
+  result: StartResult;
+  events: EventRow[];
+}
+
+function plan(env: object, input: StartRunInput, options: ResolvedOptions, retryOf: string | null = null): StartPlan {
+  const binding = workflowBinding(env, input.workflow, options);
+  let params: Record<string, JsonValue> = input.params ?? {};
+  const schema = options.paramsSchemas[input.workflow];
+  if (schema) {
+    const parsed = parseWith(schema, params, `params of workflow '${input.workflow}'`) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) params = parsed as Record<string, JsonValue>;
+  }
+  const payload: Record<string, JsonValue> = { ...params };
+  // The seed's workflows read their refs from event.payload.
+  if (input.ref_id !== undefined && input.ref_id !== null) payload.ref_id = input.ref_id;
+  if (input.ref_type !== undefined && input.ref_type !== null) payload.ref_type = input.ref_type;
+  return { input, runId: input.id ?? crypto.randomUUID(), binding, payload, retryOf };
+}
+
+function recordStatements(p: StartPlan, now: string): Statement[] {
+  const { input } = p;
+  const metadata = input.metadata === undefined || input.metadata === null ? null : JSON.stringify(input.metadata);
+  const refs = { ref_id: input.ref_id ?? null, ref_type: input.ref_type ?? null };
+  const statements = runTransition({
+    runId: p.runId,
+    workflow: { identity: { name: input.workflow, ...refs }, metadata },
+    fields: {
+      status: 'Queued',
+      ...refs,
+      input_params: JSON.stringify(p.payload),
+      metadata,
+      retry_of: p.retryOf,
+    },
+    now,
+  });
+  if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
+  statements.push(sql('SELECT * FROM workflow_runs WHERE id = ?', p.runId));
+  return statements;
+}
+
+/** Records that creating instances failed, so the runs do not sit in Queued forever. */
+async function recordCreateFailure(db: D1Database, plans: StartPlan[], error: unknown): Promise<void> {
+  const now = nowIso();
+  const statements = plans.flatMap((p) =>
+    runTransition({
+      runId: p.runId,
+      workflow: { existing: true },
+      fields: { status: 'Errored', error: errorToJson(error) },
+      now,
+    }),
+  );
+  try {
+    await writeBatch(db, statements);
+  } catch (writeError) {
+    console.error('[flowflare] could not record a failed start:', writeError);
+  }
+}
+
+function startFailed(name: string, error: unknown): FlowflareError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new FlowflareError('START_FAILED', `Cloudflare Workflows refused to create '${name}' instance(s): ${reason}`, {
+    status: 502,
+    cause: error,
+  });
+}
+
+function found(row: RunRow): StartResult {
+  return { workflowId: row.id, run: toRun(row), created: false };
+}
+
+/**
+ * Starts one run: records it as Queued (registering its workflow and counting the run), then
+ * creates the instance with the payload. With an idempotency key, a repeat returns the first run.
+ * @param retryOf the run this one retries, recorded as `retry_of`
+ */
+export async function startRun(env: object, input: StartRunInput, options: ResolvedOptions, retryOf: string | null = null): Promise<StartOutcome> {
+  const db = serviceDb(env);
+  const p = plan(env, input, options, retryOf);
+  if (input.idempotency_key !== undefined) {
+    const existing = await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key);
+    if (existing) return { result: found(existing), events: [] };
+  }
+  if (input.id !== undefined && (await getRunRow(db, input.id))) {
+    throw new ConflictError(`A run with id '${input.id}' already exists.`);
+  }
+  let written;
+  try {
+    written = await writeBatch(db, recordStatements(p, nowIso()));
+  } catch (error) {
+    if (input.idempotency_key !== undefined && isUniqueViolation(error)) {
+      // a concurrent start with the same key won the race: its run is the answer
+      const existing = await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key);
+      if (existing) return { result: found(existing), events: [] };
+    }
+    throw error;
+  }
+  try {
+    await p.binding.create({ id: p.runId, params: p.payload });
+  } catch (error) {
+    await recordCreateFailure(db, [p], error);
+    throw startFailed(input.workflow, error);
+  }
+  const row = written.runs.find((r) => r.id === p.runId);
+  if (!row) throw new FlowflareError('INTERNAL', 'The recorded run could not be read back.');
+  return { result: { workflowId: p.runId, run: toRun(row), created: true }, events: written.events };
+}
+
+/**
+ * Starts up to 100 runs: one D1 batch records them all, then one `createBatch` per workflow
+ * creates the instances. Runs whose idempotency key was seen before are returned as they are.
+ */
+export async function startRuns(
+  env: object,
+  inputs: StartRunInput[],
+  options: ResolvedOptions,
+): Promise<{ results: StartResult[]; events: EventRow[] }> {
+  const db = serviceDb(env);
+  const plans = inputs.map((input) => plan(env, input, options));
+  assertDistinct(plans.map((p) => p.input.id).filter((id): id is string => id !== undefined), 'id');
+  assertDistinct(
+    plans.filter((p) => p.input.idempotency_key !== undefined).map((p) => `${p.input.workflow}\u0000${p.input.idempotency_key}`),
+    'idempotency_key',
+  );
+
+  const keyed = plans.filter((p) => p.input.idempotency_key !== undefined);
+  const existing = new Map<StartPlan, RunRow>();
+  if (keyed.length > 0) {
+    const lookups = keyed.map((p) => runByIdempotencyKeyStatement(p.input.workflow, p.input.idempotency_key as string));
+    const results = await db.batch<RunRow>(prepareAll(db, lookups));
+    keyed.forEach((p, i) => {
+      const row = results[i]?.results[0];
+      if (row) existing.set(p, row);
+    });
+  }
+  const fresh = plans.filter((p) => !existing.has(p));
+  const givenIds = fresh.map((p) => p.input.id).filter((id): id is string => id !== undefined);
+  if (givenIds.length > 0) {
+    const taken = await db
+      .prepare('SELECT id FROM workflow_runs WHERE id IN (SELECT value FROM json_each(?))')
+      .bind(JSON.stringify(givenIds))
+      .all<{ id: string }>();
+    if (taken.results.length > 0) throw new ConflictError(`Runs already exist: ${taken.results.map((r) => r.id).join(', ')}.`);
+  }
+
+  const now = nowIso();
+  let written = { events: [] as EventRow[], runs: [] as RunRow[] };
+  if (fresh.length > 0) {
+    try {
+      written = await writeBatch(db, fresh.flatMap((p) => recordStatements(p, now)));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError('A concurrent start used an idempotency key of this batch; send the batch again.', error);
+      }
+      throw error;
+    }
+  }
+
+  for (const group of groupByWorkflow(fresh)) {
+    try {
+      await group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload })));
+    } catch (error) {
+      await recordCreateFailure(db, group, error);
+      throw startFailed(group[0]!.input.workflow, error);
+    }
+  }
+
+  const rows = new Map(written.runs.map((r) => [r.id, r]));
+  const results = plans.map((p): StartResult => {
+    const before = existing.get(p);
+    if (before) return found(before);
+    const row = rows.get(p.runId);
+    if (!row) throw new FlowflareError('INTERNAL', 'A recorded run could not be read back.');
+    return { workflowId: p.runId, run: toRun(row), created: true };
+  });
+  return { results, events: written.events };
+}
+
+function assertDistinct(values: string[], field: string): void {
+  const seen = new Set<string>();
+  for (const v of values) {
+    if (seen.has(v)) throw new ValidationError(`runs: ${field} '${v.replace('\u0000', ' ')}' appears more than once in the batch`);
+    seen.add(v);
+  }
+}
+
+function groupByWorkflow(plans: StartPlan[]): StartPlan[][] {
+  const groups = new Map<string, StartPlan[]>();
+  for (const p of plans) {
+    const group = groups.get(p.input.workflow) ?? [];
+    group.push(p);
+    groups.set(p.input.workflow, group);
+  }
+  return [...groups.values()];
+}
