@@ -32,8 +32,9 @@ const clientWorker = buildSync({
   external: ['cloudflare:*'],
 }).outputFiles[0]!.text;
 
-// Two projects run under one `npm test`: the library in real workerd, and Node-side tests (the setup
-// CLI, which spawns the real wrangler binary, and the client over HTTP).
+// Three projects run under one `npm test`: the library in real workerd; Node-side tests (the setup
+// CLI, which spawns the real wrangler binary, and the client over HTTP); and end-to-end tests (the
+// dashboard and the React component in Chromium against `wrangler dev`, and `npm run demo`).
 export default defineConfig({
   test: {
     projects: [
@@ -67,6 +68,7 @@ export default defineConfig({
         },
       },
       './test/node/vitest.config.ts',
+      './test/e2e/vitest.config.ts',
     ],
   },
 });

@@ -4,8 +4,8 @@ import { h } from './dom.js';
 function openDialog(title: string, body: HTMLElement[], confirmLabel: string, danger: boolean, check?: (form: HTMLFormElement) => string | null): Promise<FormData | null> {
   return new Promise((resolve) => {
     const problem = h('p', { class: 'form-error', role: 'alert' });
-    const cancel = h('button', { type: 'button', class: 'button' }, 'Cancel');
-    const confirm = h('button', { type: 'submit', class: danger ? 'button button-danger' : 'button button-primary' }, confirmLabel);
+    const cancel = h('button', { type: 'button', class: 'button', 'data-dialog': 'cancel' }, 'Cancel');
+    const confirm = h('button', { type: 'submit', class: danger ? 'button button-danger' : 'button button-primary', 'data-dialog': 'confirm' }, confirmLabel);
     const form = h('form', { method: 'dialog', class: 'dialog-form' }, h('h2', null, title), ...body, problem, h('div', { class: 'dialog-buttons' }, cancel, confirm));
     const dialog = h('dialog', { class: 'dialog', 'aria-label': title }, form);
     let result: FormData | null = null;
