@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TOKEN_TTL_SECONDS } from '../realtime/token.js';
 import { parseRunStatus, RUN_STATUSES } from '../shared/status.js';
 
 /** Most rows one list request returns. */
@@ -165,3 +166,22 @@ export const countsQuerySchema = z
       ctx.addIssue({ code: 'custom', path: ['metadata_value'], message: 'metadata_key and metadata_value go together' });
     }
   });
+
+/** A topic in a body: `"all"`, `{ run_id }`, `{ workflow }` or `{ ref_type, ref_id }`. */
+export const topicSchema = z.union([
+  z.literal('all'),
+  z.object({ run_id: z.string().min(1).max(200) }).strict(),
+  z.object({ workflow: z.string().min(1).max(200) }).strict(),
+  z.object({ ref_type: z.string().min(1).max(200), ref_id: z.string().min(1).max(200) }).strict(),
+]);
+
+/** Body of `POST /api/tokens`: the topic a subscription token grants and its life. */
+export const tokenRequestSchema = z
+  .object({
+    topic: topicSchema.optional(),
+    ttl_seconds: z.number().int().min(1).max(MAX_TOKEN_TTL_SECONDS).optional(),
+  })
+  .strict();
+
+/** A token request as the client sends it. */
+export type TokenRequest = z.input<typeof tokenRequestSchema>;
