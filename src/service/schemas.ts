@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TOKEN_TTL_SECONDS } from '../realtime/token.js';
+import { MAX_TOKEN_TTL_SECONDS } from '../realtime/token-limits.js';
 import { parseRunStatus, RUN_STATUSES } from '../shared/status.js';
 
 /** Most rows one list request returns. */
