@@ -33,7 +33,7 @@ export async function authenticateSocket(request: Request, env: { DB: D1Database
   if (token === null) {
     const configured = typeof env.SERVICE_API_KEY === 'string' && env.SERVICE_API_KEY.length > 0;
     if (configured && requestApiKey(request) === null) {
-      throw new UnauthorizedError('Missing credentials: pass a subscription token (?token= or the flowflare-token.<token> sub-protocol) or the API key.');
+      throw new UnauthorizedError('Missing API key or subscription token: send the key (Authorization: Bearer <key>) or a token (?token= or the flowflare-token.<token> sub-protocol).');
     }
     await authenticate(request, env, options);
     return null;

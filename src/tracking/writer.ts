@@ -1,5 +1,5 @@
 import { runBatch } from '../db/batch.js';
-import type { EventRow } from '../db/rows.js';
+import type { EventRef } from '../db/rows.js';
 import type { Statement } from '../db/statement.js';
 
 /** Statements kept per database after a failed write; past this the oldest are dropped, loudly. */
@@ -15,13 +15,13 @@ export interface WriteOutcome {
   /** D1's result for each statement of this write, in order (empty when not written). */
   results: D1Result<Record<string, unknown>>[];
   /** Events this write appended to the log. */
-  events: EventRow[];
+  events: EventRef[];
   /** Settles when the events have been handed to the sink (published live). */
   published: Promise<void>;
 }
 
 /** Something to do with the events a successful write appended (publish them live). */
-export type EventSink = (events: EventRow[]) => void | Promise<unknown>;
+export type EventSink = (events: EventRef[]) => void | Promise<unknown>;
 
 interface Queued {
   statements: readonly Statement[];
@@ -126,7 +126,7 @@ async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
     for (const item of items) {
       const own = results.slice(offset, offset + item.statements.length);
       offset += item.statements.length;
-      const events = own.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRow);
+      const events = own.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRef);
       item.resolve({ written: true, results: own, events, published: publish(item.sink, events) });
     }
   }
@@ -161,7 +161,7 @@ function keep(lane: Lane, batch: Statement[]): void {
   }
 }
 
-async function publish(sink: EventSink | undefined, events: EventRow[]): Promise<void> {
+async function publish(sink: EventSink | undefined, events: EventRef[]): Promise<void> {
   if (!sink || events.length === 0) return;
   try {
     await sink(events);
@@ -170,6 +170,6 @@ async function publish(sink: EventSink | undefined, events: EventRow[]): Promise
   }
 }
 
-function isEventRow(row: unknown): row is EventRow {
-  return typeof row === 'object' && row !== null && 'kind' in row && 'data' in row && 'entity' in row;
+function isEventRef(row: unknown): row is EventRef {
+  return typeof row === 'object' && row !== null && 'kind' in row && 'content_key' in row && 'entity' in row;
 }
