@@ -116,18 +116,26 @@ async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
     const kept = lane.kept;
     lane.kept = [];
     const batch = [...kept, ...items.flatMap((i) => i.statements)];
-    const results = batch.length === 0 ? [] : await send(db, batch);
-    if (results === null) {
+    const sent = batch.length === 0 ? { results: [] } : await send(db, batch);
+    if ('results' in sent) {
+      let offset = kept.length;
+      for (const item of items) {
+        const own = sent.results.slice(offset, offset + item.statements.length);
+        offset += item.statements.length;
+        settle(item, own);
+      }
+    } else if (isRejection(sent.error)) {
+      // D1 refuses something in the batch, and would refuse it forever: send each write on its
+      // own so that one bad write cannot hold back the others. What D1 refuses is logged whole.
+      if (kept.length > 0) await sendAlone(db, kept);
+      for (const item of items) {
+        const own = await sendAlone(db, item.statements);
+        if (own) settle(item, own);
+        else item.resolve({ written: false, results: [], events: [], published: Promise.resolve() });
+      }
+    } else {
       keep(lane, batch);
       for (const item of items) item.resolve({ written: false, results: [], events: [], published: Promise.resolve() });
-      continue;
-    }
-    let offset = kept.length;
-    for (const item of items) {
-      const own = results.slice(offset, offset + item.statements.length);
-      offset += item.statements.length;
-      const events = own.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRef);
-      item.resolve({ written: true, results: own, events, published: publish(item.sink, events) });
     }
   }
   lane.flight = null;
@@ -135,21 +143,56 @@ async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
   if (lane.kept.length === 0 && lanes.get(db)?.get(scope) === lane) lanes.get(db)?.delete(scope);
 }
 
-async function send(db: D1Database, batch: Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {
+function settle(item: Queued, results: D1Result<Record<string, unknown>>[]): void {
+  const events = results.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRef);
+  item.resolve({ written: true, results, events, published: publish(item.sink, events) });
+}
+
+type Sent = { results: D1Result<Record<string, unknown>>[] } | { error: unknown };
+
+async function send(db: D1Database, batch: Statement[]): Promise<Sent> {
   try {
-    return await runBatch(db, batch);
+    return { results: await runBatch(db, batch) };
   } catch {
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     try {
-      return await runBatch(db, batch);
+      return { results: await runBatch(db, batch) };
     } catch (error) {
-      console.error(
-        `[flowflare] tracking write failed twice; ${batch.length} statement(s) kept and sent with the next tracking write:`,
-        error instanceof Error ? error.message : error,
-      );
-      return null;
+      if (!isRejection(error)) {
+        console.error(
+          `[flowflare] tracking write failed twice; ${batch.length} statement(s) kept and sent with the next tracking write:`,
+          messageOf(error),
+        );
+      }
+      return { error };
     }
   }
+}
+
+/** Sends one write once more, alone; if D1 refuses it, logs every statement of it and drops it. */
+async function sendAlone(db: D1Database, statements: readonly Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {
+  try {
+    return await runBatch(db, statements);
+  } catch (error) {
+    console.error(
+      `[flowflare] tracking write DROPPED: D1 refuses it (${messageOf(error)}). The write was:`,
+      JSON.stringify(statements),
+    );
+    return null;
+  }
+}
+
+/**
+ * True for an error D1 gives for the statements themselves (a constraint, a type, a missing table
+ * or column): sending the same statements again cannot succeed. Anything else (a lost connection,
+ * an overloaded or restarting database) is worth keeping for later.
+ */
+export function isRejection(error: unknown): boolean {
+  return /SQLITE_(CONSTRAINT|ERROR|MISMATCH|TOOBIG|RANGE)|D1_TYPE_ERROR|no such (table|column)|syntax error/i.test(messageOf(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function keep(lane: Lane, batch: Statement[]): void {
