@@ -5,6 +5,9 @@ import type { Statement } from '../db/statement.js';
 /** Statements kept per database after a failed write; past this the oldest are dropped, loudly. */
 export const MAX_PENDING_STATEMENTS = 2000;
 
+/** A lingering batch leaves as soon as this many statements wait, so no batch grows large. */
+export const LINGER_MAX_STATEMENTS = 48;
+
 /** Pause before the one retry of a failed tracking write, in milliseconds. */
 export const RETRY_DELAY_MS = 50;
 
@@ -26,6 +29,8 @@ export type EventSink = (events: EventRef[]) => void | Promise<unknown>;
 interface Queued {
   statements: readonly Statement[];
   sink: EventSink | undefined;
+  /** How long this write may wait for others to join its batch, in milliseconds. */
+  lingerMs: number;
   resolve: (outcome: WriteOutcome) => void;
 }
 
@@ -36,6 +41,8 @@ interface Lane {
   queue: Queued[];
   /** The batch in flight, if any. */
   flight: Promise<void> | null;
+  /** Ends the lingering wait early (a write that must not wait has arrived). */
+  wake: (() => void) | null;
 }
 
 /**
@@ -59,7 +66,7 @@ function laneOf(db: D1Database, scope: string): Lane {
   const scopes = scopesOf(db);
   let lane = scopes.get(scope);
   if (!lane) {
-    lane = { kept: [], queue: [], flight: null };
+    lane = { kept: [], queue: [], flight: null, wake: null };
     scopes.set(scope, lane);
   }
   return lane;
@@ -73,11 +80,14 @@ function laneOf(db: D1Database, scope: string): Lane {
  * statements are kept, sent first with the scope's next write, and the failure is logged with
  * `console.error`.
  * @param scope the run the write belongs to (its instance id); writes of different runs never wait on each other
+ * @param lingerMs how long the write may wait for later writes to join its batch, for writes nobody
+ *   awaits; a write with no linger ends the wait @default 0
  */
-export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = ''): Promise<WriteOutcome> {
+export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = '', lingerMs = 0): Promise<WriteOutcome> {
   const lane = laneOf(db, scope);
   return new Promise((resolve) => {
-    lane.queue.push({ statements, sink, resolve });
+    lane.queue.push({ statements, sink, lingerMs, resolve });
+    if (lingerMs === 0 || queuedStatements(lane) >= LINGER_MAX_STATEMENTS) lane.wake?.();
     if (!lane.flight) lane.flight = pump(db, lane, scope);
   });
 }
@@ -112,6 +122,7 @@ export function pendingTrackingWrites(db: D1Database, scope?: string): number {
 
 async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
   while (lane.queue.length > 0) {
+    await linger(lane);
     const items = lane.queue.splice(0);
     const kept = lane.kept;
     lane.kept = [];
@@ -141,6 +152,24 @@ async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
   lane.flight = null;
   // an idle lane with nothing kept is dropped, so finished runs leave nothing behind
   if (lane.kept.length === 0 && lanes.get(db)?.get(scope) === lane) lanes.get(db)?.delete(scope);
+}
+
+function queuedStatements(lane: Lane): number {
+  return lane.queue.reduce((n, q) => n + q.statements.length, 0);
+}
+
+/** Waits while every queued write may linger, so that the writes that follow join the batch. */
+async function linger(lane: Lane): Promise<void> {
+  if (lane.queue.some((q) => q.lingerMs === 0) || queuedStatements(lane) >= LINGER_MAX_STATEMENTS) return;
+  const ms = Math.min(...lane.queue.map((q) => q.lingerMs));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    lane.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  lane.wake = null;
 }
 
 function settle(item: Queued, results: D1Result<Record<string, unknown>>[]): void {

@@ -16,8 +16,36 @@ afterEach(() => {
 describe('the tracking writer', () => {
   it('writes in order and coalesces writes made while a batch is in flight', async () => {
     const run = newId('order');
-    const counting = { batches: 0 };
-    const db = new Proxy(env.DB, {
+    const { db, counting } = countingDb();
+    const writes = Array.from({ length: 10 }, (_, i) => writeTracking(db, [mark(`${run}-${i}`)], undefined, run));
+    const outcomes = await Promise.all(writes);
+    expect(outcomes.every((o) => o.written)).toBe(true);
+    expect(counting.batches).toBe(1);
+    const written = await rows<{ run_id: string }>('SELECT run_id FROM workflow_events WHERE run_id LIKE ? ORDER BY id', `${run}-%`);
+    expect(written.map((r) => r.run_id)).toEqual(Array.from({ length: 10 }, (_, i) => `${run}-${i}`));
+  });
+
+  it('lets writes nobody awaits linger so later ones share their batch; an awaited write ends the wait', async () => {
+    const run = newId('linger');
+    const { db, counting } = countingDb();
+    const lingering = [];
+    for (let i = 0; i < 5; i++) {
+      lingering.push(writeTracking(db, [mark(`${run}-${i}`)], undefined, run, 1_000));
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const started = Date.now();
+    const urgent = await writeTracking(db, [mark(`${run}-urgent`)], undefined, run);
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(urgent.written).toBe(true);
+    expect((await Promise.all(lingering)).every((o) => o.written)).toBe(true);
+    expect(counting.batches).toBe(1);
+  });
+});
+
+/** The test database, counting its batches. */
+function countingDb() {
+  const counting = { batches: 0 };
+  const db = new Proxy(env.DB, {
       get(target, prop) {
         if (prop === 'batch') {
           return (s: D1PreparedStatement[]) => {
@@ -29,14 +57,10 @@ describe('the tracking writer', () => {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const writes = Array.from({ length: 10 }, (_, i) => writeTracking(db, [mark(`${run}-${i}`)], undefined, run));
-    const outcomes = await Promise.all(writes);
-    expect(outcomes.every((o) => o.written)).toBe(true);
-    expect(counting.batches).toBe(2);
-    const written = await rows<{ run_id: string }>('SELECT run_id FROM workflow_events WHERE run_id LIKE ? ORDER BY id', `${run}-%`);
-    expect(written.map((r) => r.run_id)).toEqual(Array.from({ length: 10 }, (_, i) => `${run}-${i}`));
-  });
+  return { db, counting };
+}
 
+describe('the tracking writer when D1 fails', () => {
   it('keeps writes through a D1 outage and delivers them with the next write', async () => {
     const run = newId('outage');
     const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
