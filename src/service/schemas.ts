@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_TOKEN_TTL_SECONDS } from '../realtime/token-limits.js';
-import { parseRunStatus, RUN_STATUSES } from '../shared/status.js';
+import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */
 export const MAX_PAGE_SIZE = 100;
@@ -63,14 +63,6 @@ export const sendEventSchema = z
 /** An event as the client sends it. */
 export type SendEventRequest = z.input<typeof sendEventSchema>;
 
-const runStatus = z.string().transform((value, ctx) => {
-  const status = parseRunStatus(value);
-  if (!status) {
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a run status (one of ${RUN_STATUSES.join(', ')})` });
-    return z.NEVER;
-  }
-  return status;
-});
 
 /** A time given in a query string: ISO-8601 or epoch milliseconds; compared as ISO-8601. */
 const queryTime = z.string().transform((value, ctx) => {
@@ -92,7 +84,7 @@ const limit = z
 export const listQuerySchema = z
   .object({
     workflow: workflowName.optional(),
-    status: runStatus.optional(),
+    status: runStatusSchema.optional(),
     ref_type: refText.optional(),
     ref_id: refText.optional(),
     /** Runs: created at or after; workflows: active at or after. */
