@@ -10,7 +10,7 @@ export { paginate } from './pagination.js';
 export { FlowflareError } from '../shared/errors.js';
 export { RUN_STATUSES, STEP_STATUSES } from '../shared/status.js';
 export type { RunStatus, StepStatus, AttemptStatus } from '../shared/status.js';
-export type { StartRunRequest, BatchStartRequest, SendEventRequest, ListFilters } from '../service/schemas.js';
+export type { StartRunRequest, BatchStartRequest, SendEventRequest, ListFilters, TokenRequest } from '../service/schemas.js';
 export type {
   Page,
   StartResult,
@@ -22,7 +22,9 @@ export type {
   ControlResult,
   WorkflowNames,
   ErrorBody,
+  TokenResult,
 } from '../shared/api.js';
+export type { TopicQuery } from '../browser/protocol.js';
 export type {
   WorkflowRecord,
   RunRecord,

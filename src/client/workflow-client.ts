@@ -6,12 +6,14 @@ import type {
   RunDetailResult,
   StartResult,
   StatusCounts,
+  TokenResult,
   WorkflowNames,
 } from '../shared/api.js';
 import { ValidationError } from '../shared/errors.js';
 import type { JsonObject, JsonValue } from '../shared/json.js';
 import type { RunRecord, WorkflowRecord } from '../shared/types.js';
-import type { ListFilters, StartRunRequest } from '../service/schemas.js';
+import type { ListFilters, StartRunRequest, TokenRequest } from '../service/schemas.js';
+import type { TopicQuery } from '../browser/protocol.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -196,5 +198,18 @@ export class WorkflowClient {
   /** Retries an Errored or Terminated run as a new run with the same params, refs and metadata. */
   retryRun(id: string): Promise<StartResult> {
     return this.#transport.request('POST', `${path(id)}/retry`);
+  }
+
+  /**
+   * Mints a short-lived subscription token for one topic, for a browser that must not hold the
+   * API key. Pass it to `subscribe({ token })` or to the WebSocket as `?token=`.
+   * @param topic `'all'`, `{ run_id }`, `{ workflow }` or `{ ref_type, ref_id }` @default 'all'
+   * @param ttlSeconds life of the token, at most 86400 @default 900
+   * @example
+   * const { token } = await client.createSubscriptionToken({ ref_type: 'campaign', ref_id: 'campaign-123' }, 600);
+   */
+  createSubscriptionToken(topic: TopicQuery = 'all', ttlSeconds?: number): Promise<TokenResult> {
+    const body: TokenRequest = { topic, ttl_seconds: ttlSeconds };
+    return this.#transport.request('POST', '/api/tokens', body);
   }
 }

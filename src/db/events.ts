@@ -26,6 +26,9 @@ const STEP_JSON = `json_object(
      WHERE a.run_id = s.run_id AND a.step_name = s.step_name AND a.step_count = s.step_count
      ORDER BY a.attempt DESC LIMIT 1))`;
 
+/** What a write gets back for each event it appended: enough to publish it, not its data. */
+export const EVENT_REF_COLUMNS = 'id, kind, entity, content_key, run_id, workflow_id, workflow_name, ref_type, ref_id, created_at';
+
 const EVENT_COLUMNS = 'entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
 
 /**
@@ -51,7 +54,7 @@ export function appendRunEvent(runId: string, contentKey: string, now: string): 
     `INSERT INTO workflow_events (${EVENT_COLUMNS})
      SELECT ?, ?, 'run', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${RUN_JSON}, ?
      FROM workflow_runs r WHERE r.id = ? ${UNLESS_REPEATED}
-     RETURNING *`,
+     RETURNING ${EVENT_REF_COLUMNS}`,
     entity,
     contentKey,
     now,
@@ -69,7 +72,7 @@ export function appendStepEvent(key: StepKey, contentKey: string, now: string): 
      SELECT ?, ?, 'step', s.run_id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id, ${STEP_JSON}, ?
      FROM workflow_steps s LEFT JOIN workflow_runs r ON r.id = s.run_id
      WHERE s.run_id = ? AND s.step_name = ? AND s.step_count = ? ${UNLESS_REPEATED}
-     RETURNING *`,
+     RETURNING ${EVENT_REF_COLUMNS}`,
     entity,
     contentKey,
     now,

@@ -75,24 +75,35 @@ function runIndex(f: RunFilters): string {
 }
 
 function runConditions(f: RunFilters, src: Source): { where: string[]; params: SqlValue[] } {
+  return filterConditions(src, src.at, [
+    ['r.ref_type', f.ref_type],
+    ['r.ref_id', f.ref_id],
+    ['r.workflow_name', f.workflow_name],
+    ['r.status', f.status],
+  ], f);
+}
+
+/** WHERE conditions for equality filters and a time range on `at`, after the source's own. */
+function filterConditions(
+  src: Source,
+  at: string,
+  equals: [column: string, value: string | undefined][],
+  range: { since?: string; until?: string },
+): { where: string[]; params: SqlValue[] } {
   const where = [...src.where];
   const params = [...src.params];
-  const eq = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
+  for (const [column, value] of equals) {
+    if (value === undefined) continue;
     where.push(`${column} = ?`);
     params.push(value);
-  };
-  eq('r.ref_type', f.ref_type);
-  eq('r.ref_id', f.ref_id);
-  eq('r.workflow_name', f.workflow_name);
-  eq('r.status', f.status);
-  if (f.since !== undefined) {
-    where.push(`${src.at} >= ?`);
-    params.push(f.since);
   }
-  if (f.until !== undefined) {
-    where.push(`${src.at} < ?`);
-    params.push(f.until);
+  if (range.since !== undefined) {
+    where.push(`${at} >= ?`);
+    params.push(range.since);
+  }
+  if (range.until !== undefined) {
+    where.push(`${at} < ?`);
+    params.push(range.until);
   }
   return { where, params };
 }
@@ -150,26 +161,13 @@ function workflowSource(f: WorkflowFilters): Source {
 /** The statement for one page of workflows, most recently active first; asks for `limit + 1` rows. */
 export function workflowsPageStatement(filters: WorkflowFilters, limit: number, after?: Keyset): Statement {
   const src = workflowSource(filters);
-  const where = [...src.where];
-  const params = [...src.params];
-  const eq = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    where.push(`${column} = ?`);
-    params.push(value);
-  };
-  eq('w.ref_type', filters.ref_type);
-  eq('w.ref_id', filters.ref_id);
-  eq('w.name', filters.workflow_name);
-  eq('w.status', filters.status);
-  if (filters.since !== undefined) {
-    where.push('w.updated_at >= ?');
-    params.push(filters.since);
-  }
-  if (filters.until !== undefined) {
-    where.push('w.updated_at < ?');
-    params.push(filters.until);
-  }
-  return pageStatement('w.*', src, { where, params }, limit, after);
+  const cond = filterConditions(src, 'w.updated_at', [
+    ['w.ref_type', filters.ref_type],
+    ['w.ref_id', filters.ref_id],
+    ['w.name', filters.workflow_name],
+    ['w.status', filters.status],
+  ], filters);
+  return pageStatement('w.*', src, cond, limit, after);
 }
 
 /** Splits `limit + 1` rows into a page and the keyset of the next one. */

@@ -99,6 +99,9 @@ export interface EventRow {
   created_at: string;
 }
 
+/** An appended event as a write gets it back (`RETURNING`): everything but its data. */
+export type EventRef = Omit<EventRow, 'data'>;
+
 function parseError(text: string | null): StoredError | null {
   const value = parseJsonColumn(text);
   if (value === null) return null;

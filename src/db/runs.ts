@@ -155,3 +155,11 @@ export function resetRunIfFinished(runId: string): Statement[] {
     ),
   ];
 }
+
+/** The fields that place a run in topics (its workflow and business object), or null when unknown. */
+export async function getRunTopicFields(db: D1Database, runId: string): Promise<{ run_id: string; workflow_name: string; ref_type: string | null; ref_id: string | null } | null> {
+  return db
+    .prepare('SELECT id AS run_id, workflow_name, ref_type, ref_id FROM workflow_runs WHERE id = ?')
+    .bind(runId)
+    .first();
+}

@@ -1,3 +1,4 @@
+import { EVENT_REF_COLUMNS } from './events.js';
 import { sql, type Statement } from './statement.js';
 import type { RunRow } from './rows.js';
 
@@ -33,7 +34,7 @@ export function appendControlEvent(runId: string, action: string, details: strin
      SELECT ?, ?, 'control', r.id, r.workflow_id, r.workflow_name, r.ref_type, r.ref_id,
             json_object('action', ?, 'run_id', r.id, 'status', r.status, 'details', json(?)), ?
      FROM workflow_runs r WHERE r.id = ?
-     RETURNING *`,
+     RETURNING ${EVENT_REF_COLUMNS}`,
     `control:${runId}`,
     crypto.randomUUID(),
     action,

@@ -1,4 +1,4 @@
-import type { EventRow } from '../db/rows.js';
+import type { EventRef } from '../db/rows.js';
 import type { EventSink } from '../tracking/writer.js';
 import { topicsOf } from './topics.js';
 
@@ -22,7 +22,7 @@ function trackerNamespace(env: unknown): DurableObjectNamespace | null {
 export function publisherFor(env: unknown): EventSink | undefined {
   const ns = trackerNamespace(env);
   if (!ns) return undefined;
-  return (events: EventRow[]) => {
+  return (events: EventRef[]) => {
     const latest = new Map<string, number>();
     for (const event of events) {
       for (const key of topicsOf(event)) latest.set(key, Math.max(latest.get(key) ?? 0, event.id));

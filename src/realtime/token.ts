@@ -1,9 +1,6 @@
 import { FlowflareError } from '../shared/errors.js';
 
-/** Default life of a subscription token, in seconds (15 minutes). */
-export const DEFAULT_TOKEN_TTL_SECONDS = 900;
-/** Longest life a subscription token may have, in seconds (24 hours). */
-export const MAX_TOKEN_TTL_SECONDS = 86_400;
+import { DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from './token-limits.js';
 
 /** What a subscription token grants: one topic key (`all` covers every topic) until `exp`. */
 export interface TokenClaims {

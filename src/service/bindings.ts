@@ -1,17 +1,6 @@
+import { isWorkflowBinding } from '../shared/workflow-binding.js';
 import { FlowflareError, NotFoundError } from '../shared/errors.js';
 import type { ResolvedOptions } from './options.js';
-
-/** True for a Workflow binding (`create`, `createBatch`, `get`), as opposed to a service binding. */
-export function isWorkflowBinding(value: unknown): value is Workflow {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Workflow> & { fetch?: unknown };
-  return (
-    typeof candidate.create === 'function' &&
-    typeof candidate.createBatch === 'function' &&
-    typeof candidate.get === 'function' &&
-    typeof candidate.fetch !== 'function'
-  );
-}
 
 /** The binding a workflow name is started through by default: `email_campaign` → `EMAIL_CAMPAIGN`. */
 export function defaultBindingName(name: string): string {

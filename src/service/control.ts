@@ -1,5 +1,5 @@
 import { getRunRow, type RunFields } from '../db/runs.js';
-import { toRun, type EventRow, type RunRow } from '../db/rows.js';
+import { toRun, type EventRef, type RunRow } from '../db/rows.js';
 import { appendControlEvent, resetRunHistory } from '../db/service-writes.js';
 import { sql, type Statement } from '../db/statement.js';
 import type { ControlAction, ControlResult } from '../shared/api.js';
@@ -79,7 +79,7 @@ export async function controlRun(
   action: ControlAction,
   options: ResolvedOptions,
   event?: { type: string; payload?: JsonValue },
-): Promise<{ result: ControlResult; events: EventRow[] }> {
+): Promise<{ result: ControlResult; events: EventRef[] }> {
   const db = serviceDb(env);
   const run = await requireRun(db, runId);
   const instance = await instanceOf(env, run, options);

@@ -1,4 +1,4 @@
-import type { EventRow } from '../db/rows.js';
+import type { EventRef } from '../db/rows.js';
 import { publisherFor } from '../realtime/publish.js';
 import type { ServiceEnv } from './options.js';
 
@@ -7,7 +7,7 @@ import type { ServiceEnv } from './options.js';
  * belong to, after the response: a failed push never fails the request, and subscribers catch up
  * from the event log on the next event or reconnect.
  */
-export function publishEvents(env: ServiceEnv, ctx: ExecutionContext, events: EventRow[]): void {
+export function publishEvents(env: ServiceEnv, ctx: ExecutionContext, events: EventRef[]): void {
   const sink = publisherFor(env);
   if (!sink || events.length === 0) return;
   ctx.waitUntil(

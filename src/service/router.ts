@@ -8,7 +8,8 @@ import type { ResolvedOptions } from './options.js';
 import { controlRoutes } from './routes/control.js';
 import { runRoutes } from './routes/runs.js';
 import { startRoutes } from './routes/start.js';
-import { trackerRoutes } from './routes/tracker.js';
+import { isTrackerSocket, trackerRoutes } from './routes/tracker.js';
+import { tokenRoutes } from './routes/tokens.js';
 import { workflowRoutes } from './routes/workflows.js';
 
 /**
@@ -23,7 +24,8 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
       async (request, env) => {
         assertOriginAllowed(request, options);
         if (request.method === 'OPTIONS') return preflightResponse();
-        await authenticate(request, env, options);
+        // The WebSocket route authenticates itself: it also takes subscription tokens.
+        if (!isTrackerSocket(request)) await authenticate(request, env, options);
         return undefined;
       },
     ],
@@ -41,5 +43,6 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
   workflowRoutes(router, context);
   controlRoutes(router, context);
   trackerRoutes(router, context);
+  tokenRoutes(router, context);
   return router;
 }

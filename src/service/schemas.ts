@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { parseRunStatus, RUN_STATUSES } from '../shared/status.js';
+import { MAX_TOKEN_TTL_SECONDS } from '../realtime/token-limits.js';
+import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */
 export const MAX_PAGE_SIZE = 100;
@@ -62,14 +63,6 @@ export const sendEventSchema = z
 /** An event as the client sends it. */
 export type SendEventRequest = z.input<typeof sendEventSchema>;
 
-const runStatus = z.string().transform((value, ctx) => {
-  const status = parseRunStatus(value);
-  if (!status) {
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a run status (one of ${RUN_STATUSES.join(', ')})` });
-    return z.NEVER;
-  }
-  return status;
-});
 
 /** A time given in a query string: ISO-8601 or epoch milliseconds; compared as ISO-8601. */
 const queryTime = z.string().transform((value, ctx) => {
@@ -91,7 +84,7 @@ const limit = z
 export const listQuerySchema = z
   .object({
     workflow: workflowName.optional(),
-    status: runStatus.optional(),
+    status: runStatusSchema.optional(),
     ref_type: refText.optional(),
     ref_id: refText.optional(),
     /** Runs: created at or after; workflows: active at or after. */
@@ -165,3 +158,22 @@ export const countsQuerySchema = z
       ctx.addIssue({ code: 'custom', path: ['metadata_value'], message: 'metadata_key and metadata_value go together' });
     }
   });
+
+/** A topic in a body: `"all"`, `{ run_id }`, `{ workflow }` or `{ ref_type, ref_id }`. */
+export const topicSchema = z.union([
+  z.literal('all'),
+  z.object({ run_id: z.string().min(1).max(200) }).strict(),
+  z.object({ workflow: z.string().min(1).max(200) }).strict(),
+  z.object({ ref_type: z.string().min(1).max(200), ref_id: z.string().min(1).max(200) }).strict(),
+]);
+
+/** Body of `POST /api/tokens`: the topic a subscription token grants and its life. */
+export const tokenRequestSchema = z
+  .object({
+    topic: topicSchema.optional(),
+    ttl_seconds: z.number().int().min(1).max(MAX_TOKEN_TTL_SECONDS).optional(),
+  })
+  .strict();
+
+/** A token request as the client sends it. */
+export type TokenRequest = z.input<typeof tokenRequestSchema>;

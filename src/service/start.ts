@@ -12,7 +12,7 @@ import { workflowBinding } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import { isUniqueViolation, serviceDb, writeBatch } from './storage.js';
-import type { EventRow } from '../db/rows.js';
+import type { EventRef } from '../db/rows.js';
 
 /** A start that passed every check and is ready to record and create. */
 interface StartPlan {
@@ -27,7 +27,7 @@ interface StartPlan {
 /** What a start did: the result for the caller and the events to publish. */
 export interface StartOutcome {
   result: StartResult;
-  events: EventRow[];
+  events: EventRef[];
 }
 
 function plan(env: object, input: StartRunInput, options: ResolvedOptions, retryOf: string | null = null): StartPlan {
@@ -141,7 +141,7 @@ export async function startRuns(
   env: object,
   inputs: StartRunInput[],
   options: ResolvedOptions,
-): Promise<{ results: StartResult[]; events: EventRow[] }> {
+): Promise<{ results: StartResult[]; events: EventRef[] }> {
   const db = serviceDb(env);
   const plans = inputs.map((input) => plan(env, input, options));
   assertDistinct(plans.map((p) => p.input.id).filter((id): id is string => id !== undefined), 'id');
@@ -171,7 +171,7 @@ export async function startRuns(
   }
 
   const now = nowIso();
-  let written = { events: [] as EventRow[], runs: [] as RunRow[] };
+  let written = { events: [] as EventRef[], runs: [] as RunRow[] };
   if (fresh.length > 0) {
     try {
       written = await writeBatch(db, fresh.flatMap((p) => recordStatements(p, now)));

@@ -69,3 +69,13 @@ export interface ErrorBody {
 
 /** Metadata as sent to the service. */
 export type Metadata = JsonObject;
+
+/** What `POST /api/tokens` returns: a short-lived subscription token for one topic. */
+export interface TokenResult {
+  /** Pass it to the WebSocket as `?token=` or as the sub-protocol `flowflare-token.<token>`. */
+  token: string;
+  /** The topic key it grants (`all`, `run:<id>`, `workflow:<name>`, `ref:<type>:<id>`). */
+  scope: string;
+  /** When it stops being accepted (ISO-8601). */
+  expires_at: string;
+}

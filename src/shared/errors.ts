@@ -76,6 +76,14 @@ export class UnauthorizedError extends FlowflareError {
   }
 }
 
+/** The caller is known but not allowed to do this: an origin not allowed, a token for another topic (HTTP 403). */
+export class ForbiddenError extends FlowflareError {
+  override readonly name: string = 'ForbiddenError';
+  constructor(message: string) {
+    super('FORBIDDEN', message, { status: 403 });
+  }
+}
+
 /** The request is valid but does not fit the current state, such as pausing a finished run (HTTP 409). */
 export class ConflictError extends FlowflareError {
   override readonly name: string = 'ConflictError';

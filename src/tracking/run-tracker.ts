@@ -18,6 +18,12 @@ export interface RunTrackerOptions {
   sink?: EventSink;
 }
 
+/**
+ * How long a record nobody waits for may wait for the next ones to join its batch. Quick steps then
+ * share round trips; live views see a change at most this much later.
+ */
+export const COALESCE_MS = 10;
+
 /** What the run's first batch learned about steps recorded by earlier invocations. */
 type Known = Map<string, StepState>;
 
@@ -190,7 +196,7 @@ export class RunTracker {
   }
 
   private send(statements: Statement[]): void {
-    void writeTracking(this.db, statements, this.options.sink, this.runId);
+    void writeTracking(this.db, statements, this.options.sink, this.runId, COALESCE_MS);
   }
 
   private async knownState(key: StepKey): Promise<StepState | undefined> {

@@ -1,9 +1,12 @@
 import { runBatch } from '../db/batch.js';
-import type { EventRow } from '../db/rows.js';
+import type { EventRef } from '../db/rows.js';
 import type { Statement } from '../db/statement.js';
 
 /** Statements kept per database after a failed write; past this the oldest are dropped, loudly. */
 export const MAX_PENDING_STATEMENTS = 2000;
+
+/** A lingering batch leaves as soon as this many statements wait, so no batch grows large. */
+export const LINGER_MAX_STATEMENTS = 48;
 
 /** Pause before the one retry of a failed tracking write, in milliseconds. */
 export const RETRY_DELAY_MS = 50;
@@ -15,17 +18,19 @@ export interface WriteOutcome {
   /** D1's result for each statement of this write, in order (empty when not written). */
   results: D1Result<Record<string, unknown>>[];
   /** Events this write appended to the log. */
-  events: EventRow[];
+  events: EventRef[];
   /** Settles when the events have been handed to the sink (published live). */
   published: Promise<void>;
 }
 
 /** Something to do with the events a successful write appended (publish them live). */
-export type EventSink = (events: EventRow[]) => void | Promise<unknown>;
+export type EventSink = (events: EventRef[]) => void | Promise<unknown>;
 
 interface Queued {
   statements: readonly Statement[];
   sink: EventSink | undefined;
+  /** How long this write may wait for others to join its batch, in milliseconds. */
+  lingerMs: number;
   resolve: (outcome: WriteOutcome) => void;
 }
 
@@ -36,6 +41,8 @@ interface Lane {
   queue: Queued[];
   /** The batch in flight, if any. */
   flight: Promise<void> | null;
+  /** Ends the lingering wait early (a write that must not wait has arrived). */
+  wake: (() => void) | null;
 }
 
 /**
@@ -59,7 +66,7 @@ function laneOf(db: D1Database, scope: string): Lane {
   const scopes = scopesOf(db);
   let lane = scopes.get(scope);
   if (!lane) {
-    lane = { kept: [], queue: [], flight: null };
+    lane = { kept: [], queue: [], flight: null, wake: null };
     scopes.set(scope, lane);
   }
   return lane;
@@ -73,11 +80,14 @@ function laneOf(db: D1Database, scope: string): Lane {
  * statements are kept, sent first with the scope's next write, and the failure is logged with
  * `console.error`.
  * @param scope the run the write belongs to (its instance id); writes of different runs never wait on each other
+ * @param lingerMs how long the write may wait for later writes to join its batch, for writes nobody
+ *   awaits; a write with no linger ends the wait @default 0
  */
-export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = ''): Promise<WriteOutcome> {
+export function writeTracking(db: D1Database, statements: readonly Statement[], sink?: EventSink, scope = '', lingerMs = 0): Promise<WriteOutcome> {
   const lane = laneOf(db, scope);
   return new Promise((resolve) => {
-    lane.queue.push({ statements, sink, resolve });
+    lane.queue.push({ statements, sink, lingerMs, resolve });
+    if (lingerMs === 0 || queuedStatements(lane) >= LINGER_MAX_STATEMENTS) lane.wake?.();
     if (!lane.flight) lane.flight = pump(db, lane, scope);
   });
 }
@@ -112,22 +122,31 @@ export function pendingTrackingWrites(db: D1Database, scope?: string): number {
 
 async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
   while (lane.queue.length > 0) {
+    await linger(lane);
     const items = lane.queue.splice(0);
     const kept = lane.kept;
     lane.kept = [];
     const batch = [...kept, ...items.flatMap((i) => i.statements)];
-    const results = batch.length === 0 ? [] : await send(db, batch);
-    if (results === null) {
+    const sent = batch.length === 0 ? { results: [] } : await send(db, batch);
+    if ('results' in sent) {
+      let offset = kept.length;
+      for (const item of items) {
+        const own = sent.results.slice(offset, offset + item.statements.length);
+        offset += item.statements.length;
+        settle(item, own);
+      }
+    } else if (isRejection(sent.error)) {
+      // D1 refuses something in the batch, and would refuse it forever: send each write on its
+      // own so that one bad write cannot hold back the others. What D1 refuses is logged whole.
+      if (kept.length > 0) await sendAlone(db, kept);
+      for (const item of items) {
+        const own = await sendAlone(db, item.statements);
+        if (own) settle(item, own);
+        else item.resolve({ written: false, results: [], events: [], published: Promise.resolve() });
+      }
+    } else {
       keep(lane, batch);
       for (const item of items) item.resolve({ written: false, results: [], events: [], published: Promise.resolve() });
-      continue;
-    }
-    let offset = kept.length;
-    for (const item of items) {
-      const own = results.slice(offset, offset + item.statements.length);
-      offset += item.statements.length;
-      const events = own.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRow);
-      item.resolve({ written: true, results: own, events, published: publish(item.sink, events) });
     }
   }
   lane.flight = null;
@@ -135,21 +154,74 @@ async function pump(db: D1Database, lane: Lane, scope: string): Promise<void> {
   if (lane.kept.length === 0 && lanes.get(db)?.get(scope) === lane) lanes.get(db)?.delete(scope);
 }
 
-async function send(db: D1Database, batch: Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {
+function queuedStatements(lane: Lane): number {
+  return lane.queue.reduce((n, q) => n + q.statements.length, 0);
+}
+
+/** Waits while every queued write may linger, so that the writes that follow join the batch. */
+async function linger(lane: Lane): Promise<void> {
+  if (lane.queue.some((q) => q.lingerMs === 0) || queuedStatements(lane) >= LINGER_MAX_STATEMENTS) return;
+  const ms = Math.min(...lane.queue.map((q) => q.lingerMs));
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    lane.wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  lane.wake = null;
+}
+
+function settle(item: Queued, results: D1Result<Record<string, unknown>>[]): void {
+  const events = results.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRef);
+  item.resolve({ written: true, results, events, published: publish(item.sink, events) });
+}
+
+type Sent = { results: D1Result<Record<string, unknown>>[] } | { error: unknown };
+
+async function send(db: D1Database, batch: Statement[]): Promise<Sent> {
   try {
-    return await runBatch(db, batch);
+    return { results: await runBatch(db, batch) };
   } catch {
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     try {
-      return await runBatch(db, batch);
+      return { results: await runBatch(db, batch) };
     } catch (error) {
-      console.error(
-        `[flowflare] tracking write failed twice; ${batch.length} statement(s) kept and sent with the next tracking write:`,
-        error instanceof Error ? error.message : error,
-      );
-      return null;
+      if (!isRejection(error)) {
+        console.error(
+          `[flowflare] tracking write failed twice; ${batch.length} statement(s) kept and sent with the next tracking write:`,
+          messageOf(error),
+        );
+      }
+      return { error };
     }
   }
+}
+
+/** Sends one write once more, alone; if D1 refuses it, logs every statement of it and drops it. */
+async function sendAlone(db: D1Database, statements: readonly Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {
+  try {
+    return await runBatch(db, statements);
+  } catch (error) {
+    console.error(
+      `[flowflare] tracking write DROPPED: D1 refuses it (${messageOf(error)}). The write was:`,
+      JSON.stringify(statements),
+    );
+    return null;
+  }
+}
+
+/**
+ * True for an error D1 gives for the statements themselves (a constraint, a type, a missing table
+ * or column): sending the same statements again cannot succeed. Anything else (a lost connection,
+ * an overloaded or restarting database) is worth keeping for later.
+ */
+export function isRejection(error: unknown): boolean {
+  return /SQLITE_(CONSTRAINT|ERROR|MISMATCH|TOOBIG|RANGE)|D1_TYPE_ERROR|no such (table|column)|syntax error/i.test(messageOf(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function keep(lane: Lane, batch: Statement[]): void {
@@ -161,7 +233,7 @@ function keep(lane: Lane, batch: Statement[]): void {
   }
 }
 
-async function publish(sink: EventSink | undefined, events: EventRow[]): Promise<void> {
+async function publish(sink: EventSink | undefined, events: EventRef[]): Promise<void> {
   if (!sink || events.length === 0) return;
   try {
     await sink(events);
@@ -170,6 +242,6 @@ async function publish(sink: EventSink | undefined, events: EventRow[]): Promise
   }
 }
 
-function isEventRow(row: unknown): row is EventRow {
-  return typeof row === 'object' && row !== null && 'kind' in row && 'data' in row && 'entity' in row;
+function isEventRef(row: unknown): row is EventRef {
+  return typeof row === 'object' && row !== null && 'kind' in row && 'content_key' in row && 'entity' in row;
 }

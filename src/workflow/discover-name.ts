@@ -1,3 +1,5 @@
+import { isWorkflowBinding } from '../shared/workflow-binding.js';
+
 /**
  * Finds the name of the workflow an instance belongs to by asking each Workflow binding in `env`
  * for the instance: `EMAIL_CAMPAIGN` owning it gives `email_campaign`, the name the service starts
@@ -18,13 +20,3 @@ export async function discoverWorkflowName(env: unknown, instanceId: string): Pr
   return null;
 }
 
-function isWorkflowBinding(value: unknown): value is Workflow {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<Workflow> & { fetch?: unknown };
-  return (
-    typeof candidate.create === 'function' &&
-    typeof candidate.createBatch === 'function' &&
-    typeof candidate.get === 'function' &&
-    typeof candidate.fetch !== 'function'
-  );
-}

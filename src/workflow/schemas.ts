@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseRunStatus, parseStepStatus, RUN_STATUSES, STEP_STATUSES } from '../shared/status.js';
+import { runStatusSchema, stepStatusSchema } from '../shared/status-schemas.js';
 
 const optionalText = z.string().nullable().optional();
 
@@ -20,23 +20,6 @@ export const timestamp = z
 /** Any JSON value, or a string that already holds JSON (as the seed passes it). */
 const json = z.unknown().optional();
 
-const runStatus = z.string().transform((value, ctx) => {
-  const status = parseRunStatus(value);
-  if (!status) {
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a run status (one of ${RUN_STATUSES.join(', ')})` });
-    return z.NEVER;
-  }
-  return status;
-});
-
-const stepStatus = z.string().transform((value, ctx) => {
-  const status = parseStepStatus(value);
-  if (!status) {
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a step status (one of ${STEP_STATUSES.join(', ')})` });
-    return z.NEVER;
-  }
-  return status;
-});
 
 /** What `updateWorkflowRun` accepts: the columns of `workflow_runs` a caller may set. */
 export const runUpdateSchema = z
@@ -44,7 +27,7 @@ export const runUpdateSchema = z
     id: z.string().min(1, 'the run id (event.instanceId) is required'),
     workflow_id: z.number().int().positive().optional(),
     workflow_name: z.string().min(1).optional(),
-    status: runStatus.optional(),
+    status: runStatusSchema.optional(),
     ref_id: optionalText,
     ref_type: optionalText,
     input_params: json,
@@ -68,7 +51,7 @@ export const stepUpdateSchema = z
     run_id: z.string().min(1, 'the run id (event.instanceId) is required'),
     step_name: z.string().min(1),
     step_number: z.number().int().positive(),
-    status: stepStatus.optional(),
+    status: stepStatusSchema.optional(),
     output_result: json,
     error: json,
     retry_count: z.number().int().min(0).optional(),

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot, watchedPage } from './support/browser.js';
 import { REPO } from './support/paths.js';
+import type { TopicQuery } from '../../src/client/index.js';
 import { mintToken, serviceClient, serviceUrl } from './support/service.js';
 
 let browser: Browser;
@@ -42,7 +43,7 @@ describe('the React WorkflowDashboard and hooks', () => {
       const origin = serviceUrl();
       await page.route(`${origin}/my-app/app.js`, (route) => route.fulfill({ contentType: 'text/javascript', body: appScript }));
       const topics: unknown[] = [];
-      await page.exposeFunction('mintToken', (topic: unknown) => {
+      await page.exposeFunction('mintToken', (topic: TopicQuery) => {
         topics.push(topic);
         return mintToken(topic);
       });

@@ -13,7 +13,9 @@ async function connect(headers: Record<string, string> = { 'X-API-Key': KEY }) {
   const messages: { type: string; data: unknown }[] = [];
   if (ws) {
     ws.accept();
-    ws.addEventListener('message', (e: MessageEvent) => messages.push(JSON.parse(String(e.data)) as { type: string; data: unknown }));
+    ws.addEventListener('message', (e: MessageEvent) => {
+      messages.push(JSON.parse(String(e.data)) as { type: string; data: unknown });
+    });
   }
   return { response, ws, messages };
 }

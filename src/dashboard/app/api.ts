@@ -20,18 +20,7 @@ export function createApi(apiKey: string, origin = location.origin): Api {
     client,
     websocketUrl: `${origin.replace(/^http/, 'ws')}/api/tracker-websocket`,
     async token(topic) {
-      const response = await fetch(`${origin}/api/tokens`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ topic, ttl_seconds: TOKEN_TTL_SECONDS }),
-      });
-      const body = (await response.json().catch(() => null)) as { token?: string; error?: { code: string; message: string } } | null;
-      if (!response.ok || typeof body?.token !== 'string') {
-        throw new FlowflareError(body?.error?.code ?? 'BAD_RESPONSE', body?.error?.message ?? `POST /api/tokens answered ${response.status}`, {
-          status: response.status,
-        });
-      }
-      return body.token;
+      return (await client.createSubscriptionToken(topic, TOKEN_TTL_SECONDS)).token;
     },
   };
 }

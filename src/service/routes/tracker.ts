@@ -4,14 +4,22 @@ import { FlowflareError, ValidationError } from '../../shared/errors.js';
 import { TRACKER_HEADERS } from '../../tracker/headers.js';
 import type { WorkflowTracker } from '../../tracker/workflow-tracker.js';
 import type { RouteContext, ServiceRouter } from '../context.js';
+import { authenticateSocket } from '../socket-auth.js';
+
+const TRACKER_PATH = '/tracker-websocket';
+
+/** True for a request to the WebSocket route, which authenticates itself (key or token). */
+export function isTrackerSocket(request: Request): boolean {
+  return request.method === 'GET' && new URL(request.url).pathname === `/api${TRACKER_PATH}`;
+}
 
 /**
  * `GET /api/tracker-websocket`: hands an authenticated upgrade to the `WorkflowTracker` object of
  * its topic (`run_id`, `workflow`, or `ref_type` + `ref_id` in the query; none means everything),
  * resuming after `since` when given.
  */
-export function trackerRoutes(router: ServiceRouter, _context: RouteContext): void {
-  router.get('/tracker-websocket', (request, env) => {
+export function trackerRoutes(router: ServiceRouter, { options }: RouteContext): void {
+  router.get(TRACKER_PATH, async (request, env) => {
     const ns = env.WORKFLOW_TRACKER as DurableObjectNamespace<WorkflowTracker> | undefined;
     if (!ns || typeof ns.idFromName !== 'function') {
       throw new FlowflareError(
@@ -20,13 +28,18 @@ export function trackerRoutes(router: ServiceRouter, _context: RouteContext): vo
         { status: 503 },
       );
     }
+    const params = new URL(request.url).searchParams;
+    const topic = topicFromQuery(params);
+    const key = topicKey(topic);
+    // Credentials first, so that a plain GET tells a client why its socket would be refused.
+    const expires = await authenticateSocket(request, env, options, topic, key);
     if (request.headers.get('Upgrade')?.toLowerCase() !== 'websocket') {
       throw new FlowflareError('UPGRADE_REQUIRED', 'Expected a WebSocket upgrade (Upgrade: websocket).', { status: 426 });
     }
-    const params = new URL(request.url).searchParams;
-    const key = topicKey(topicFromQuery(params));
     const headers = new Headers(request.headers);
+    for (const name of Object.values(TRACKER_HEADERS)) headers.delete(name);
     headers.set(TRACKER_HEADERS.topic, key);
+    if (expires !== null) headers.set(TRACKER_HEADERS.expires, String(expires));
     // Browsers that offer the `flowflare` sub-protocol need it echoed, or they drop the socket.
     const offered = request.headers.get('Sec-WebSocket-Protocol')?.split(',').map((p) => p.trim()) ?? [];
     if (offered.includes(SUBPROTOCOL)) headers.set(TRACKER_HEADERS.protocol, SUBPROTOCOL);

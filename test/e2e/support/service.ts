@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { WorkflowClient, type RunDetailResult, type RunStatus } from '../../../src/client/index.js';
+import { WorkflowClient, type RunDetailResult, type RunStatus, type TopicQuery } from '../../../src/client/index.js';
 import { TEST_API_KEY } from './paths.js';
 
 /** The example service's base URL. */
@@ -25,12 +25,6 @@ export async function waitForRun(client: WorkflowClient, id: string, statuses: R
 }
 
 /** Mints a subscription token with the API key, as an app's backend would for its browser. */
-export async function mintToken(topic: unknown = 'all'): Promise<string> {
-  const response = await fetch(`${serviceUrl()}/api/tokens`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${TEST_API_KEY}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ topic }),
-  });
-  if (response.status !== 201) throw new Error(`POST /api/tokens answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { token: string }).token;
+export async function mintToken(topic: TopicQuery = 'all'): Promise<string> {
+  return (await serviceClient().createSubscriptionToken(topic)).token;
 }

@@ -1,0 +1,19 @@
+import { signToken } from '../../realtime/token.js';
+import { topicQueryToTopic } from '../../realtime/topic-query.js';
+import { topicKey } from '../../realtime/topics.js';
+import type { TokenResult } from '../../shared/api.js';
+import { readJson } from '../body.js';
+import { json, type RouteContext, type ServiceRouter } from '../context.js';
+import { tokenRequestSchema } from '../schemas.js';
+import { signingKey } from '../socket-auth.js';
+
+/** `POST /api/tokens`: mints a short-lived subscription token for one topic, for a browser. */
+export function tokenRoutes(router: ServiceRouter, { options }: RouteContext): void {
+  router.post('/tokens', async (request, env) => {
+    const input = await readJson(request, tokenRequestSchema, options.maxBodyBytes, 'POST /api/tokens');
+    const scope = topicKey(topicQueryToTopic(input.topic));
+    const { token, claims } = await signToken(signingKey(env), scope, input.ttl_seconds);
+    const body: TokenResult = { token, scope, expires_at: new Date(claims.exp * 1000).toISOString() };
+    return json(body, 201);
+  });
+}
