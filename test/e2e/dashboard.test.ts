@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js';
 import { TEST_API_KEY } from './support/paths.js';
@@ -173,6 +173,36 @@ describe('the built-in dashboard', () => {
     await page.locator('tr[data-run-id]').first().waitFor();
     expect(await page.locator('tr[data-run-id]:not([data-status=Completed])').count()).toBe(0);
     expect(await page.locator('.count[aria-pressed=true]').getAttribute('data-status')).toBe('Completed');
+  });
+
+  it('shows a dropped connection, reconnects by itself and catches up on what it missed', async () => {
+    const client = serviceClient();
+    const page = await open();
+    // The page's sockets pass through the browser's own routing, so the test can cut them.
+    let cut = false;
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/api\/tracker-websocket/, (socket) => {
+      if (cut) return void socket.close({ code: 1011, reason: 'cut by the test' });
+      socket.connectToServer();
+      sockets.push(socket);
+    });
+    await signIn(page);
+    await page.locator('.connection[data-state=live]').waitFor();
+
+    // While the socket is cut, the subscriber asks the service over HTTP why it cannot connect; the
+    // service answers 426 (it wants a WebSocket), which the browser logs: an outage's only trace.
+    expectedErrors = [/status of 426/];
+    cut = true;
+    for (const socket of sockets.splice(0)) await socket.close({ code: 1011, reason: 'cut by the test' });
+    await page.locator('.connection[data-state=reconnecting]', { hasText: 'Reconnecting…' }).waitFor();
+    const missed = await client.startWorkflow('email_campaign', { recipients: ['z@example.com'], subject: 'while away', body: '' }, 'away-1', 'campaign');
+    await waitForRun(client, missed.workflowId, ['Completed']);
+    expect(await page.locator(`tr[data-run-id="${missed.workflowId}"]`).count()).toBe(0);
+
+    cut = false;
+    await page.locator('.connection[data-state=live]').waitFor({ timeout: 30_000 });
+    await rowStatus(page, missed.workflowId, 'Completed');
+    expect(await page.locator(`tr[data-run-id="${missed.workflowId}"]`).count()).toBe(1);
   });
 
   it('works with the keyboard alone', async () => {
