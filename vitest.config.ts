@@ -61,7 +61,7 @@ export default defineConfig({
         test: {
           name: 'workerd',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/node/**'],
+          exclude: ['test/node/**', 'test/e2e/**'],
           setupFiles: ['./test/apply-migrations.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
