@@ -32,8 +32,9 @@ const clientWorker = buildSync({
   external: ['cloudflare:*'],
 }).outputFiles[0]!.text;
 
-// Two projects run under one `npm test`: the library in real workerd, and Node-side tests (the setup
-// CLI, which spawns the real wrangler binary, and the client over HTTP).
+// Three projects run under one `npm test`: the library in real workerd; Node-side tests (the setup
+// CLI, which spawns the real wrangler binary, and the client over HTTP); and end-to-end tests (the
+// dashboard and the React component in Chromium against `wrangler dev`, and `npm run demo`).
 export default defineConfig({
   test: {
     projects: [
@@ -60,13 +61,14 @@ export default defineConfig({
         test: {
           name: 'workerd',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/node/**'],
+          exclude: ['test/node/**', 'test/e2e/**'],
           setupFiles: ['./test/apply-migrations.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
       },
       './test/node/vitest.config.ts',
+      './test/e2e/vitest.config.ts',
     ],
   },
 });

@@ -158,9 +158,20 @@ export function toEvent(row: EventRow): EventRecord {
     kind === 'run'
       ? toRun(raw as unknown as RunRow)
       : kind === 'step'
-        ? toStep(raw as unknown as StepRow)
+        ? toStepEvent(raw)
         : kind === 'attempt'
           ? toAttempt(raw as unknown as AttemptRow)
           : raw;
   return { ...row, kind, data: mapped as unknown as JsonObject };
+}
+
+// A step event carries the step's latest attempt (`last_attempt`), mapped like any attempt: its
+// `error` arrives as JSON text, as in its row.
+function toStepEvent(raw: JsonObject): StepRecord & { last_attempt: AttemptRecord | null } {
+  const { last_attempt: attempt, ...step } = raw;
+  const attemptRow = typeof attempt === 'string' ? parseObject(attempt) : attempt;
+  return {
+    ...toStep(step as unknown as StepRow),
+    last_attempt: attemptRow && typeof attemptRow === 'object' && !Array.isArray(attemptRow) ? toAttempt(attemptRow as unknown as AttemptRow) : null,
+  };
 }

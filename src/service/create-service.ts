@@ -1,3 +1,4 @@
+import { serveDashboard } from '../dashboard/serve.js';
 import type { RouteEnv } from './context.js';
 import { errorResponse } from './error-handler.js';
 import { resolveOptions, type ServiceEnv, type WorkflowServiceOptions } from './options.js';
@@ -5,7 +6,8 @@ import { createRouter } from './router.js';
 
 /**
  * Creates the workflow service Worker: a REST API under `/api/` to start workflows by name, query
- * runs and workflows, and control runs, plus the `/api/tracker-websocket` endpoint. Export the
+ * runs and workflows, and control runs, the `/api/tracker-websocket` endpoint, and the built-in
+ * live dashboard page (at `/` unless `dashboard` says otherwise). Export the
  * result as the Worker's default export, and `WorkflowTracker` beside it.
  * @example
  * import { createWorkflowService } from '@biggidea/flowflare';
@@ -20,7 +22,8 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
       const started = Date.now();
       let response: Response;
       try {
-        response = (await router.fetch(request, env as unknown as RouteEnv, ctx)) as Response;
+        const page = resolved.dashboard && serveDashboard(request, resolved.dashboard);
+        response = page ?? ((await router.fetch(request, env as unknown as RouteEnv, ctx)) as Response);
       } catch (error) {
         // the router catches route errors; this guards the error and CORS handlers themselves
         response = errorResponse(error);

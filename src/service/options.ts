@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../tracker/workflow-tracker.js';
 
 /** Options of {@link createWorkflowService}. */
@@ -25,6 +26,12 @@ export interface WorkflowServiceOptions {
    * the default, a service without a key refuses every request. @default false
    */
   allowUnauthenticated?: boolean;
+  /**
+   * The built-in live dashboard page: `{ path }` serves it there, `false` turns it off. The page
+   * loads without a key; it asks for the API key and every API call it makes needs it.
+   * @default { path: '/' }
+   */
+  dashboard?: DashboardSetting;
 }
 
 /** The bindings the workflow service reads from `env`. Workflow bindings sit beside them. */
@@ -48,6 +55,8 @@ export interface ResolvedOptions {
   paramsSchemas: Readonly<Record<string, z.ZodType>>;
   maxBodyBytes: number;
   allowUnauthenticated: boolean;
+  /** `null` when the dashboard is off. */
+  dashboard: ResolvedDashboard | null;
 }
 
 /** Default largest request body, in bytes. */
@@ -62,5 +71,6 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
     paramsSchemas: options.paramsSchemas ?? {},
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
+    dashboard: resolveDashboard(options.dashboard),
   };
 }

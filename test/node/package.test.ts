@@ -26,7 +26,7 @@ describe('the packed package', () => {
   it('ships the built entry points, their types and the migrations, and no sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['dist/workflow/index.js', 'dist/workflow/index.d.ts', 'migrations/0001_initial.sql', 'README.md', 'API.md', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/workflow/index.js', 'dist/workflow/index.d.ts', 'dist/ui/index.js', 'dist/ui/index.d.ts', 'dist/dashboard/assets.generated.js', 'migrations/0001_initial.sql', 'README.md', 'API.md', 'package.json']));
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 

@@ -151,7 +151,8 @@ describe('errors specific to routes', () => {
   });
 
   it('an unknown path or method is a JSON 404', async () => {
-    for (const [method, path] of [['GET', '/api/nothing'], ['DELETE', '/api/runs'], ['GET', '/'], ['POST', '/api/workflows']] as const) {
+    // `GET /` is the dashboard page (see dashboard.test.ts)
+    for (const [method, path] of [['GET', '/api/nothing'], ['DELETE', '/api/runs'], ['GET', '/nothing'], ['POST', '/api/workflows']] as const) {
       const r = await call({ method: method as 'GET', path });
       expect(r.status, path).toBe(404);
       expectErrorShape(r.body);

@@ -1,0 +1,115 @@
+import type { TopicQuery } from '../../browser/protocol.js';
+import { subscribe } from '../../browser/subscribe.js';
+import { FINAL_RUN_STATUSES } from '../../shared/status.js';
+import type { RunRecord } from '../../shared/types.js';
+import { errorText, isUnauthorized } from './api.js';
+import type { AppContext } from './context.js';
+import { createCountsBar } from './counts-bar.js';
+import { h, type View } from './dom.js';
+import { createFiltersForm } from './filters-form.js';
+import { appendPage, applyRunChange } from './list-model.js';
+import { listHash, type Filters } from './routes.js';
+import { createRunTable } from './run-table.js';
+
+/** Runs per page of the list. */
+const PAGE_SIZE = 25;
+
+/** The live topic that covers a filter: the business object, else the workflow, else everything. */
+export function topicFor(filters: Filters): TopicQuery {
+  if (filters.ref_type && filters.ref_id) return { ref_type: filters.ref_type, ref_id: filters.ref_id };
+  if (filters.workflow) return { workflow: filters.workflow };
+  return 'all';
+}
+
+/**
+ * The run list: filters, counts by status, the runs newest first with cursor paging, kept live by
+ * a subscription to the topic the filters cover.
+ */
+export function listView(ctx: AppContext, filters: Filters): View {
+  const { client } = ctx.api;
+  let rows: RunRecord[] = [];
+  let next: string | null = null;
+  let disposed = false;
+  let countsTimer: ReturnType<typeof setTimeout> | null = null;
+  const { status: _status, ...countFilters } = filters;
+
+  const go = (f: Filters) => (location.hash = listHash(f));
+  const form = createFiltersForm(filters, go);
+  const counts = createCountsBar(filters.status, (status) => go({ ...filters, status }));
+  const table = createRunTable();
+  const more = h('button', { type: 'button', class: 'button more', hidden: true }, 'Load older runs');
+  const element = h('section', { class: 'list-view', 'aria-label': 'Runs' }, form.element, counts.element, table.element, more);
+
+  const fail = (error: unknown) => {
+    if (disposed) return;
+    if (isUnauthorized(error)) ctx.signOut('The service refused the key.');
+    else ctx.notify(errorText(error), 'error');
+  };
+  const render = () => {
+    table.set(rows);
+    more.hidden = next === null;
+  };
+  const loadCounts = () => client.countRuns(countFilters).then((c) => !disposed && counts.set(c), fail);
+  const loadFirst = async () => {
+    try {
+      const page = await client.listRuns({ ...filters, limit: PAGE_SIZE });
+      if (disposed) return;
+      rows = page.data;
+      next = page.next_cursor;
+      render();
+    } catch (error) {
+      fail(error);
+    }
+  };
+  // Counts follow live changes, asked for at most every half second.
+  const refreshCounts = () => {
+    if (countsTimer === null) countsTimer = setTimeout(() => ((countsTimer = null), void loadCounts()), 500);
+  };
+
+  more.addEventListener('click', async () => {
+    if (next === null) return;
+    more.disabled = true;
+    try {
+      const page = await client.listRuns({ ...filters, limit: PAGE_SIZE, cursor: next });
+      rows = appendPage(rows, page.data);
+      next = page.next_cursor;
+      render();
+    } catch (error) {
+      fail(error);
+    } finally {
+      more.disabled = false;
+    }
+  });
+
+  void loadFirst();
+  void loadCounts();
+  client.listWorkflowNames().then((r) => !disposed && form.setWorkflowNames(r.names), fail);
+
+  const topic = topicFor(filters);
+  const subscription = subscribe({
+    url: ctx.api.websocketUrl,
+    topic,
+    getToken: () => ctx.api.token(topic),
+    // A fresh start (first connect, or a resume the log could not serve) may have missed changes.
+    onInitialData: () => void Promise.all([loadFirst(), loadCounts()]),
+    onUpdate: (event) => {
+      if (event.kind !== 'run') return;
+      rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
+      render();
+      refreshCounts();
+    },
+    onStatus: (status, detail) => ctx.setConnection(status, detail),
+  });
+  // Running durations grow while the page is open.
+  const ticker = setInterval(() => rows.some((r) => !FINAL_RUN_STATUSES.includes(r.status)) && table.set(rows), 1000);
+
+  return {
+    element,
+    dispose() {
+      disposed = true;
+      subscription.close();
+      clearInterval(ticker);
+      if (countsTimer !== null) clearTimeout(countsTimer);
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import { createApi, type Api } from './api.js';
+import { createConnectionBadge } from './connection.js';
+import type { AppContext } from './context.js';
+import { h, replaceChildren, type View } from './dom.js';
+import { listView } from './list-view.js';
+import { createNotices } from './notices.js';
+import { listHash, parseRoute } from './routes.js';
+import { runView } from './run-view.js';
+import { forgetKey, savedKey, saveKey } from './session.js';
+import { signInView } from './sign-in.js';
+
+const root = document.getElementById('app')!;
+
+/** Shows the sign-in form, or the dashboard when this tab already has a key. */
+function start(reason?: string): void {
+  const key = savedKey();
+  if (key && !reason) return showDashboard(createApi(key));
+  replaceChildren(
+    root,
+    signInView((api, value) => {
+      saveKey(value);
+      showDashboard(api);
+    }, reason),
+  );
+}
+
+/** The signed-in page: header, notices, and the view the location hash names. */
+function showDashboard(api: Api): void {
+  const connection = createConnectionBadge();
+  const notices = createNotices();
+  const main = h('main', { id: 'main', tabindex: -1 });
+  let view: View | null = null;
+  let lastList = '#/';
+
+  const signOut = (reason?: string) => {
+    view?.dispose();
+    view = null;
+    window.removeEventListener('hashchange', route);
+    forgetKey();
+    start(reason ?? 'Signed out.');
+  };
+  const ctx: AppContext = {
+    api,
+    setConnection: connection.set,
+    notify: notices.notify,
+    signOut,
+    lastListHash: () => lastList,
+  };
+
+  function route(): void {
+    const next = parseRoute(location.hash);
+    view?.dispose();
+    if (next.view === 'list') lastList = listHash(next.filters);
+    view = next.view === 'list' ? listView(ctx, next.filters) : runView(ctx, next.id);
+    replaceChildren(main, view.element);
+    document.title = next.view === 'list' ? 'Runs · Flowflare' : `Run ${next.id} · Flowflare`;
+  }
+
+  const header = h(
+    'header',
+    { class: 'top' },
+    // focuses the content without touching the hash, which holds the route
+    h('button', { type: 'button', class: 'skip-link', onclick: () => main.focus() }, 'Skip to content'),
+    h('a', { href: '#/', class: 'brand' }, 'Flowflare'),
+    connection.element,
+    h('button', { type: 'button', class: 'button sign-out', onclick: () => signOut() }, 'Sign out'),
+  );
+  replaceChildren(root, header, notices.element, main);
+  window.addEventListener('hashchange', route);
+  route();
+}
+
+start();

@@ -1,0 +1,10 @@
+import { fileURLToPath } from 'node:url';
+
+/** The repository root. */
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+/** The example service project that `npm run demo` runs. */
+export const EXAMPLES = `${REPO}examples`;
+/** Where screenshots go (gitignored). */
+export const ARTIFACTS = `${REPO}test-artifacts`;
+/** The API key the end-to-end service runs with. */
+export const TEST_API_KEY = 'e2e-test-key';
