@@ -98,9 +98,10 @@ Flowflare demo is running.
   API key     ${apiKey}
               (sign in with it; it is kept in examples/.dev.vars)
 
-Example runs start every ${flags.interval} s: an email campaign, an order whose payment is declined
-twice before it goes through, an approval that waits for an event (answer some from the
-dashboard: "Send event", type approval), and a nightly report that sleeps.
+Example runs start every ${flags.interval} s, in turn: an email campaign; an order whose payment
+is declined a few times before it goes through (now and then, never); an approval that waits for
+an event (the demo answers every other one; answer the rest from the dashboard with "Send event",
+type approval); and a nightly report that sleeps.
 Press Ctrl-C to stop.
 `);
   traffic.start(Number(flags.interval) * 1000);

@@ -26,9 +26,10 @@ const KINDS = [
   () => ({ workflow: 'nightly_report', params: { sleepSeconds: 45 } }),
 ];
 
-/** Seconds an approval waits before the demo answers it itself. */
+/** Milliseconds an approval waits before the demo answers it itself. */
 const AUTO_APPROVE_AFTER_MS = 15_000;
 
+/** Starts example runs through the REST API on a timer, and answers some approvals. */
 export class DemoTraffic {
   /** @param {{ url: string, apiKey: string, log: (line: string) => void, maxRuns?: number }} options */
   constructor({ url, apiKey, log, maxRuns = 200 }) {
@@ -48,11 +49,13 @@ export class DemoTraffic {
     this.timer = setInterval(tick, intervalMs);
   }
 
+  /** Stops starting runs (the service keeps running). */
   stop() {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
 
+  /** Answers the approvals that are due, then starts the next run in turn. */
   async tick() {
     await this.approveDue();
     if (this.started >= this.maxRuns) {

@@ -120,6 +120,14 @@ describe('the built-in dashboard', () => {
     await page.click(`tr[data-run-id="${approval.workflowId}"] a.run-link`);
     await page.locator('.pause-note', { hasText: 'Waiting for event approval until' }).waitFor();
     await page.locator('li.step[data-step="approval"][data-status="Waiting"]').waitFor();
+    // pause and resume it first, each confirmed, each showing up live
+    await page.click('button[data-action=pause]');
+    await page.click('dialog [data-dialog=confirm]');
+    await page.locator('.run-title .badge-paused').waitFor();
+    expect(await page.locator('button[data-action=resume]').isEnabled()).toBe(true);
+    await page.click('button[data-action=resume]');
+    await page.click('dialog [data-dialog=confirm]');
+    await page.locator('.run-title .badge-paused').waitFor({ state: 'detached' });
     await page.click('button[data-action=event]');
     expect(await page.inputValue('#event-type')).toBe('approval');
     await page.fill('#event-payload', '{ "approved": true, "by": "e2e" }');

@@ -13,7 +13,18 @@ const state = mkdtempSync(join(tmpdir(), 'flowflare-demo-'));
 let demo: ChildProcess | undefined;
 
 afterAll(() => {
-  if (demo && demo.exitCode === null) demo.kill('SIGKILL');
+  // after a failure the demo may still run, with wrangler in a process group of its own: stop
+  // every process below it, then the demo
+  if (demo && demo.exitCode === null) {
+    for (const pid of descendants(demo.pid!)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    demo.kill('SIGKILL');
+  }
   rmSync(state, { recursive: true, force: true });
   // leave the examples as they were: the demo writes a key there when there is none
   if (!hadDevVars) rmSync(DEV_VARS, { force: true });
