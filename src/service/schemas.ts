@@ -80,19 +80,24 @@ const limit = z
   .transform(Number)
   .pipe(z.number().int().min(1, 'at least 1').max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`));
 
+/** The filters runs and workflows share (lists and counts). */
+const filterFields = {
+  workflow: workflowName.optional(),
+  ref_type: refText.optional(),
+  ref_id: refText.optional(),
+  /** Runs: created at or after; workflows: active at or after. */
+  since: queryTime.optional(),
+  /** Runs: created before; workflows: last active before. */
+  until: queryTime.optional(),
+  metadata_key: z.string().min(1).max(200).optional(),
+  metadata_value: z.string().max(1000).optional(),
+};
+
 /** Query string of `GET /api/runs` and `GET /api/workflows`. */
 export const listQuerySchema = z
   .object({
-    workflow: workflowName.optional(),
+    ...filterFields,
     status: runStatusSchema.optional(),
-    ref_type: refText.optional(),
-    ref_id: refText.optional(),
-    /** Runs: created at or after; workflows: active at or after. */
-    since: queryTime.optional(),
-    /** Runs: created before; workflows: last active before. */
-    until: queryTime.optional(),
-    metadata_key: z.string().min(1).max(200).optional(),
-    metadata_value: z.string().max(1000).optional(),
     cursor: z.string().min(1).max(1000).optional(),
     limit: limit.optional(),
   })
@@ -140,15 +145,7 @@ export const byRefQuerySchema = z
 
 /** Query string of `GET /api/runs/counts`: the list filters without status, cursor and limit. */
 export const countsQuerySchema = z
-  .object({
-    workflow: workflowName.optional(),
-    ref_type: refText.optional(),
-    ref_id: refText.optional(),
-    since: queryTime.optional(),
-    until: queryTime.optional(),
-    metadata_key: z.string().min(1).max(200).optional(),
-    metadata_value: z.string().max(1000).optional(),
-  })
+  .object(filterFields)
   .strict()
   .superRefine((q, ctx) => {
     if (q.ref_id !== undefined && q.ref_type === undefined) {
