@@ -82,17 +82,19 @@ export class RunTracker {
     return { key: { run_id: this.runId, step_name: name, step_count: count }, number: this.position };
   }
 
-  /** Runs one attempt of a `step.do` callback and records it. */
+  /**
+   * Runs one attempt of a `step.do` callback and records it.
+   * @param nextAttemptAt when Workflows runs the next attempt after this one failed with an error, or null
+   */
   async attempt<T>(
     key: StepKey,
     number: number,
     attempt: number,
-    retries: { limit: number; delayMs: number; backoff: string | undefined },
+    maxRetries: number,
     work: () => Promise<T>,
-    computeDelay: (attempt: number) => number,
-    isFinal: (error: unknown) => boolean,
+    nextAttemptAt: (error: unknown) => string | null,
   ): Promise<T> {
-    const info: AttemptInfo = { key, stepNumber: number, attempt, maxRetries: retries.limit, startedAt: nowIso() };
+    const info: AttemptInfo = { key, stepNumber: number, attempt, maxRetries, startedAt: nowIso() };
     const restarted = attempt === 1 && FINISHED_STEP.has((await this.knownState(key))?.status ?? '');
     this.send([...(restarted ? resetStepHistory(key) : []), ...attemptStarted(info)]);
     if (restarted) (await this.known).delete(stepId(key.step_name, key.step_count));
@@ -101,10 +103,8 @@ export class RunTracker {
       this.send(attemptSucceeded(info, this.output(result), nowIso(), this.options.maxJsonBytes));
       return result;
     } catch (error) {
-      const final = isFinal(error);
-      const nextRetryAt = final ? null : new Date(Date.now() + computeDelay(attempt)).toISOString();
       // Workflows may evict the run while it waits for the retry: this record must be written now.
-      await writeAndPublish(this.db, attemptFailed(info, error, nowIso(), nextRetryAt), this.options.sink, this.runId);
+      await writeAndPublish(this.db, attemptFailed(info, error, nowIso(), nextAttemptAt(error)), this.options.sink, this.runId);
       throw error;
     }
   }

@@ -12,10 +12,8 @@ import {
   withRetryInfo,
   type TrackingEnv,
 } from './guards.js';
-import { durationToMs, resolveRetryOptions, retryDelayMs, type RetryOptions } from './retry-options.js';
-
-/** Workflows' own step defaults, used to tell when the next attempt runs if no config is given. */
-export const WORKFLOWS_DEFAULT_RETRIES = { limit: 5, delay: 10_000, backoff: 'exponential' } as const;
+import { resolveRetryOptions, type RetryOptions } from './retry-options.js';
+import { retryDelayAfter, retryTime, stepRetryPolicy } from './retry-policy.js';
 
 /** Maps the seed's retry options onto a `step.do` config. */
 export function toStepConfig(options: RetryOptions): WorkflowStepConfig {
@@ -61,28 +59,27 @@ export async function trackDurableStep<T extends Rpc.Serializable<T>>(
   if (typeof fn !== 'function') throw new TypeError('trackDurableStep: fn must be a function that does the step');
   const db = requireDb(env, 'trackDurableStep');
   const config = retryOptions === undefined ? undefined : toStepConfig(retryOptions);
+  const sink = publisherFor(env);
   let lastAttempt = 0;
 
   const callback = async (ctx: WorkflowStepContext): Promise<T> => {
     lastAttempt = ctx.attempt;
-    const retries = ctx.config?.retries ?? WORKFLOWS_DEFAULT_RETRIES;
+    const policy = stepRetryPolicy(ctx);
     const info: AttemptInfo = {
       key: { run_id: instanceId, step_name: stepName, step_count: ctx.step?.count ?? 1 },
       attempt: ctx.attempt,
-      maxRetries: retries.limit,
+      maxRetries: policy.limit,
       startedAt: nowIso(),
     };
-    void writeTracking(db, attemptStarted(info), publisherFor(env), instanceId);
+    void writeTracking(db, attemptStarted(info), sink, instanceId);
     try {
       const result = await fn(ctx);
-      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env), instanceId);
+      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), sink, instanceId);
       return result;
     } catch (error) {
-      const final = isNonRetryable(error) || ctx.attempt > retries.limit;
-      const delay = retryDelayMs(durationToMs(retries.delay), retries.backoff, ctx.attempt);
-      const nextRetryAt = final ? null : new Date(Date.now() + delay).toISOString();
-      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env), instanceId);
-      const tracked = withRetryInfo(error, { retryCount: final ? ctx.attempt - 1 : ctx.attempt, nextRetryAt });
+      const nextRetryAt = retryTime(retryDelayAfter(policy, ctx.attempt, error));
+      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), sink, instanceId);
+      const tracked = withRetryInfo(error, { retryCount: nextRetryAt === null ? ctx.attempt - 1 : ctx.attempt, nextRetryAt });
       if (isNonRetryable(error) && tracked.name !== 'NonRetryableError') {
         throw new NonRetryableError(tracked.message, tracked.name);
       }

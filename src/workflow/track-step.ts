@@ -6,12 +6,12 @@ import {
   assertInstanceId,
   assertName,
   assertPositiveInt,
-  isNonRetryable,
   requireDb,
   withRetryInfo,
   type TrackingEnv,
 } from './guards.js';
-import { resolveRetryOptions, retryDelayMs, type RetryOptions } from './retry-options.js';
+import { resolveRetryOptions, type RetryOptions } from './retry-options.js';
+import { optionsRetryPolicy, retryDelayAfter, retryTime } from './retry-policy.js';
 
 /**
  * Runs `fn` as a tracked step: records it Running, each attempt with its error, each retry with the
@@ -49,6 +49,8 @@ export async function trackStep<T>(
   const options = resolveRetryOptions(retryOptions, 'trackStep');
   const db = requireDb(env, 'trackStep');
 
+  const policy = optionsRetryPolicy(options);
+  const sink = publisherFor(env);
   for (let attempt = 1; ; attempt++) {
     const info: AttemptInfo = {
       key: { run_id: instanceId, step_name: stepName, step_count: stepNumber },
@@ -58,17 +60,15 @@ export async function trackStep<T>(
       startedAt: nowIso(),
     };
     // The start record travels while fn runs; the end record follows it on the same lane.
-    void writeTracking(db, attemptStarted(info), publisherFor(env), instanceId);
+    void writeTracking(db, attemptStarted(info), sink, instanceId);
     try {
       const result = await fn();
-      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), publisherFor(env), instanceId);
+      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), sink, instanceId);
       return result;
     } catch (error) {
-      const willRetry = !isNonRetryable(error) && attempt <= options.maxRetries;
-      const delay = retryDelayMs(options.baseDelay, options.backoffType, attempt);
-      const nextRetryAt = willRetry ? new Date(Date.now() + delay).toISOString() : null;
-      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), publisherFor(env), instanceId);
-      if (!willRetry) throw withRetryInfo(error, { retryCount: attempt - 1, nextRetryAt: null });
+      const delay = retryDelayAfter(policy, attempt, error);
+      await writeAndPublish(db, attemptFailed(info, error, nowIso(), retryTime(delay)), sink, instanceId);
+      if (delay === null) throw withRetryInfo(error, { retryCount: attempt - 1, nextRetryAt: null });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

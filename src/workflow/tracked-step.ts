@@ -1,8 +1,7 @@
 import type { WorkflowSleepDuration, WorkflowStep, WorkflowStepConfig, WorkflowStepContext, WorkflowTimeoutDuration } from 'cloudflare:workers';
 import type { RunTracker } from '../tracking/run-tracker.js';
-import { isNonRetryable } from './guards.js';
-import { durationToMs, retryDelayMs } from './retry-options.js';
-import { WORKFLOWS_DEFAULT_RETRIES } from './track-durable-step.js';
+import { durationToMs } from './retry-options.js';
+import { retryDelayAfter, retryTime, stepRetryPolicy } from './retry-policy.js';
 
 /** The `step` a `TrackedWorkflow` hands to `run()`: Cloudflare's `WorkflowStep`, plus the run's id. */
 export interface TrackedStep extends WorkflowStep {
@@ -28,16 +27,9 @@ export function trackedStep(step: WorkflowStep, tracker: RunTracker): TrackedSte
     let ran = false;
     const wrapped: Callback<T> = (ctx) => {
       ran = true;
-      const retries = ctx.config?.retries ?? WORKFLOWS_DEFAULT_RETRIES;
-      const delayMs = durationToMs(retries.delay);
-      return tracker.attempt(
-        key,
-        number,
-        ctx.attempt,
-        { limit: retries.limit, delayMs, backoff: retries.backoff },
-        () => callback(ctx),
-        (attempt) => retryDelayMs(delayMs, retries.backoff, attempt),
-        (error) => isNonRetryable(error) || ctx.attempt > retries.limit,
+      const policy = stepRetryPolicy(ctx);
+      return tracker.attempt(key, number, ctx.attempt, policy.limit, () => callback(ctx), (error) =>
+        retryTime(retryDelayAfter(policy, ctx.attempt, error)),
       );
     };
     const promise = config === undefined ? step.do(name, wrapped as never) : step.do(name, config, wrapped as never);
