@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { buildSync } from 'esbuild';
 import { defineConfig } from 'vitest/config';
+import { COMPATIBILITY_DATE } from './src/shared/compatibility-date.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const migrations = await readD1Migrations(here('./migrations'));
@@ -13,8 +14,8 @@ const packageAliases = {
   '@biggidea/flowflare': here('./src/index.ts'),
 };
 
-/** Name vitest-pool-workers gives the Worker that runs the "workerd" project (the service). */
-const SERVICE_WORKER = 'vitest-pool-workers-runner-workerd';
+/** Name @cloudflare/vitest-plugin gives the Worker that runs the "workerd" project (the service). */
+const SERVICE_WORKER = 'vitest-plugin-runner-workerd';
 
 /**
  * The client Worker runs beside the test Worker as a separate auxiliary Worker. Auxiliary Workers
@@ -49,7 +50,7 @@ export default defineConfig({
                 {
                   name: 'client-worker',
                   modules: [{ type: 'ESModule', path: 'client-worker.js', contents: clientWorker }],
-                  compatibilityDate: '2026-04-20',
+                  compatibilityDate: COMPATIBILITY_DATE,
                   bindings: { WORKFLOW_API_KEY: 'test-service-key' },
                   serviceBindings: { WORKFLOW_SERVICE: SERVICE_WORKER },
                 },

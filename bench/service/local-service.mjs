@@ -3,11 +3,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { Miniflare } from 'miniflare';
+import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { unstable_splitSqlQuery } from 'wrangler';
+import { COMPATIBILITY_DATE } from '../../src/shared/compatibility-date.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const COMPATIBILITY_DATE = '2026-04-20';
 
 function bundle(entry) {
   return buildSync({
@@ -37,7 +37,8 @@ export function readMigrations() {
  */
 export async function startLocalService({ apiKey = 'local-key', persistDir, port = 0 } = {}) {
   const persist = persistDir ? { d1Persist: `${persistDir}/d1`, durableObjectsPersist: `${persistDir}/do`, workflowsPersist: `${persistDir}/wf` } : {};
-  const mf = new Miniflare({
+  // Miniflare 5 takes a new options shape; the converter accepts the v4 shape written here.
+  const mf = new Miniflare(convertV4MiniflareOptions({
     host: '127.0.0.1',
     port,
     ...persist,
@@ -65,7 +66,7 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
         workflows: { NOOP: { name: 'noop', className: 'NoopWorkflow', scriptName: 'service' } },
       },
     ],
-  });
+  }));
   const url = await mf.ready;
   const db = await mf.getD1Database('DB', 'service');
   for (const migration of readMigrations()) {

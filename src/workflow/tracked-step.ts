@@ -1,5 +1,6 @@
 import type { WorkflowSleepDuration, WorkflowStep, WorkflowStepConfig, WorkflowStepContext, WorkflowTimeoutDuration } from 'cloudflare:workers';
 import type { RunTracker } from '../tracking/run-tracker.js';
+import { isEngineAbort } from './guards.js';
 import { durationToMs } from './retry-options.js';
 import { retryDelayAfter, retryTime, stepRetryPolicy } from './retry-policy.js';
 
@@ -55,7 +56,9 @@ export function trackedStep(step: WorkflowStep, tracker: RunTracker): TrackedSte
       if (recording) tracker.resume(key, { value: kind === 'waitForEvent' ? value : undefined });
       return value;
     } catch (error) {
-      if (recording) tracker.resume(key, { error });
+      // A pause or terminate during a sleep or a wait ends this invocation; the step goes on
+      // (resume) or the run ends (terminate): neither is the step's outcome.
+      if (recording && !isEngineAbort(error)) tracker.resume(key, { error });
       throw error;
     }
   }

@@ -4,7 +4,7 @@ import { DEFAULT_MAX_JSON_BYTES } from '../tracking/attempts.js';
 import type { StorePolicy } from '../tracking/redact.js';
 import { RunTracker } from '../tracking/run-tracker.js';
 import { publisherFor } from '../realtime/publish.js';
-import { requireDb, type TrackingEnv } from './guards.js';
+import { isEngineAbort, requireDb, type TrackingEnv } from './guards.js';
 import { trackedStep, type TrackedStep } from './tracked-step.js';
 
 /** How a `TrackedWorkflow` records its runs; set as `static tracking = { … }` on the subclass. */
@@ -129,8 +129,4 @@ function metadataOf(payload: unknown, options: TrackingOptions<unknown>): JsonOb
   }
   const m = (payload as { metadata?: unknown } | null)?.metadata;
   return typeof m === 'object' && m !== null && !Array.isArray(m) ? (m as JsonObject) : null;
-}
-
-function isEngineAbort(error: unknown): boolean {
-  return error instanceof Error && /^Aborting engine/.test(error.message);
 }

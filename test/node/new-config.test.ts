@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { COMPATIBILITY_DATE } from '../../src/shared/compatibility-date.js';
 import { FakeCloudflare } from './support/fake-cloudflare.js';
 import { CLIENT_WORKER, SERVICE_WORKER, userConfig } from './support/fixtures.js';
 import { readConfig } from './support/format-suite.js';
@@ -24,7 +25,7 @@ describe('a project without a config', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ configCreated: true, backups: [] });
     const config = readConfig(project, 'wrangler.toml');
-    expect(config).toMatchObject({ name: 'workflow-service', main: 'src/index.ts', compatibility_date: '2026-04-20' });
+    expect(config).toMatchObject({ name: 'workflow-service', main: 'src/index.ts', compatibility_date: COMPATIBILITY_DATE });
     expect(config.d1_databases[0].database_id).toBe(api.databases.find((db) => db.name === 'flowflare_db')!.uuid);
     expect(project.read('wrangler.toml')).toMatch(/^# The workflow service Worker/);
     expect(project.exists('wrangler.toml.bak')).toBe(false);

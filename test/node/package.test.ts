@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPATIBILITY_DATE } from '../../src/shared/compatibility-date.js';
 
 const run = promisify(execFile);
 const root = new URL('../..', import.meta.url).pathname;
@@ -54,7 +55,7 @@ describe('the packed package', () => {
       [
         'name = "app"',
         'main = "src/index.js"',
-        'compatibility_date = "2026-04-20"',
+        `compatibility_date = "${COMPATIBILITY_DATE}"`,
         '[[d1_databases]]',
         'binding = "DB"',
         'database_name = "flowflare_db"',

@@ -46,10 +46,10 @@ describe('--remote', () => {
 
     // the remote database received the migration file as it ships, then its bookkeeping row
     const sql = api.queries.get(database.uuid)!;
-    expect(sql[0]).toMatch(/^CREATE TABLE IF NOT EXISTS d1_migrations/);
+    expect(sql[0]).toMatch(/^CREATE TABLE IF NOT EXISTS "?d1_migrations"?/);
     const migration = sql.find((q) => q.includes('CREATE TABLE workflow ('))!;
     expect(migration.startsWith(packageMigrations()['0001_initial.sql']!)).toBe(true);
-    expect(migration).toMatch(/INSERT INTO d1_migrations \(name\)\s+values \('0001_initial\.sql'\)/);
+    expect(migration).toMatch(/INSERT INTO "?d1_migrations"? \(name\)\s+values \('0001_initial\.sql'\)/);
 
     // the secret is the key in .dev.vars, sent on stdin, never printed
     const key = /^SERVICE_API_KEY=(.+)$/m.exec(project.read('.dev.vars'))![1]!;
@@ -76,8 +76,8 @@ describe('--remote', () => {
     expect(project.snapshot()).toEqual(before);
     // only the bookkeeping queries: create-if-missing and the list of applied migrations
     expect(api.queries.get(database.uuid)!.slice(queries)).toEqual([
-      expect.stringMatching(/^CREATE TABLE IF NOT EXISTS d1_migrations/),
-      expect.stringMatching(/^SELECT \*\s+FROM d1_migrations/),
+      expect.stringMatching(/^CREATE TABLE IF NOT EXISTS "?d1_migrations"?/),
+      expect.stringMatching(/^SELECT \*\s+FROM "?d1_migrations"?/),
     ]);
     expect(api.calls.filter((call) => call.method === 'PUT')).toHaveLength(puts);
   });

@@ -1,7 +1,9 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { OrderParams } from '../fixtures/tracked-workflows.js';
+import type { ControlResult } from '../../src/index.js';
 import { eventually, newId, rows, waitForInstance } from '../helpers.js';
+import { post } from '../service/api.js';
 
 interface Row {
   [key: string]: unknown;
@@ -146,6 +148,26 @@ describe('TrackedWorkflow', () => {
     }
     expect(events.filter((e) => e === 'settle Sleeping')).toHaveLength(1);
     expect(events.at(-1)).toBe('run Completed');
+  });
+
+  it('pausing a run that waits for an event keeps it Paused and its wait Waiting, then it completes', async () => {
+    const { id, instance } = await startOrder({ approval: true });
+    await eventually(async () => (await rows("SELECT 1 FROM workflow_runs WHERE id = ? AND status = 'Waiting'", id)).length > 0);
+    const paused = await post<ControlResult>(`/api/runs/${id}/pause`, {});
+    expect(paused.status).toBe(200);
+    await waitForInstance(instance, ['paused']);
+    // Workflows stops the paused invocation by throwing into the pending waitForEvent; that is
+    // neither the wait's outcome nor a reason for the run to look Running again.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rows('SELECT status FROM workflow_runs WHERE id = ?', id)).toEqual([{ status: 'Paused' }]);
+    expect(await rows("SELECT status, error FROM workflow_steps WHERE run_id = ? AND step_name = 'approval'", id)).toEqual([{ status: 'Waiting', error: null }]);
+
+    expect((await post<ControlResult>(`/api/runs/${id}/resume`, {})).status).toBe(200);
+    await eventually(async () => (await rows("SELECT 1 FROM workflow_runs WHERE id = ? AND status = 'Waiting'", id)).length > 0);
+    await instance.sendEvent({ type: 'approve', payload: { by: 'ann' } });
+    expect((await waitForInstance(instance, ['complete', 'errored'])).status).toBe('complete');
+    await eventually(async () => (await rows("SELECT 1 FROM workflow_runs WHERE id = ? AND status = 'Completed'", id)).length > 0);
+    expect(await rows("SELECT status, error FROM workflow_steps WHERE run_id = ? AND step_name = 'approval'", id)).toEqual([{ status: 'Completed', error: null }]);
   });
 
   it('terminate and restart: the restarted run records a new history, not duplicates', async () => {

@@ -35,7 +35,7 @@ const fail = (status: number, code: number, message: string): Reply => ({
 });
 
 /**
- * A small stand-in for the Cloudflare account API on 127.0.0.1, enough for wrangler 4.86's D1
+ * A small stand-in for the Cloudflare account API on 127.0.0.1, enough for wrangler 4.164's D1
  * (create, list, info, query) and Worker secret commands. It keeps state like the real API (names
  * are unique, remote migrations are remembered) and records every request for the tests to check.
  */
@@ -108,6 +108,11 @@ export class FakeCloudflare {
   }
 
   private route(method: string, path: string, query: URLSearchParams, body: unknown): Reply {
+    if (method === 'GET' && path === '/accounts') {
+      // wrangler lists accounts and memberships together, and keeps the accounts it is a member of
+      const accounts = this.accounts.map((account) => ({ ...account, type: 'standard' }));
+      return ok(accounts, { result_info: { page: 1, per_page: 50, count: accounts.length, total_count: accounts.length } });
+    }
     if (method === 'GET' && path === '/memberships') {
       const members = this.accounts.map((account) => ({ id: `m-${account.id}`, status: 'accepted', account }));
       return ok(members, { result_info: { page: 1, per_page: 50, count: members.length, total_count: members.length } });
@@ -160,10 +165,11 @@ export class FakeCloudflare {
     if (this.failQuery?.match.test(sql)) return fail(400, 7500, this.failQuery.message);
     const applied = this.applied.get(uuid) ?? [];
     const result = (rows: unknown[] = []) => ok([{ results: rows, success: true, meta: { duration: 1 } }]);
-    if (/^\s*SELECT \*\s+FROM d1_migrations/i.test(sql)) {
+    // the current wrangler quotes the table name (`"d1_migrations"`); 4.86 did not
+    if (/^\s*SELECT \*\s+FROM "?d1_migrations"?/i.test(sql)) {
       return result(applied.map((name, i) => ({ id: i + 1, name, applied_at: new Date().toISOString() })));
     }
-    const inserted = /INSERT INTO d1_migrations \(name\)\s+values \('([^']+)'\)/i.exec(sql);
+    const inserted = /INSERT INTO "?d1_migrations"? \(name\)\s+values \('([^']+)'\)/i.exec(sql);
     if (inserted) this.applied.set(uuid, [...applied, inserted[1]!]);
     return result();
   }

@@ -1,3 +1,5 @@
+import { COMPATIBILITY_DATE } from '../../../src/shared/compatibility-date.js';
+
 /** Entry point of a service Worker: exports the tracker and a workflow class, as the README shows. */
 export const SERVICE_WORKER = `import { DurableObject, WorkflowEntrypoint } from 'cloudflare:workers';
 
@@ -31,7 +33,7 @@ export function userConfig(format: Format, name: string): string {
     return `# ${name}: our own settings come first.
 name = "${name}" # deployed under this name
 main = "src/index.ts"
-compatibility_date = "2026-04-20"
+compatibility_date = "${COMPATIBILITY_DATE}"
 
 # Sessions live in KV.
 [[kv_namespaces]]
@@ -47,7 +49,7 @@ GREETING = "hello"
   // ${name}: our own settings come first.
   "name": "${name}", // deployed under this name
   "main": "src/index.ts",
-  "compatibility_date": "2026-04-20",
+  "compatibility_date": "${COMPATIBILITY_DATE}",
   /* Sessions live in KV. */
   "kv_namespaces": [
     { "binding": "SESSIONS", "id": "0f2ac74b498b48028cb68387c421e279" } // read on every request
