@@ -88,7 +88,10 @@ export interface AttemptFields {
   next_retry_at?: string | null;
 }
 
-/** Inserts an attempt or records its outcome; keyed by (run, step name, step count, attempt). */
+/**
+ * Inserts an attempt or records its outcome; keyed by (run, step name, step count, attempt). An
+ * outcome without `duration_ms` gets it from the attempt's recorded start.
+ */
 export function upsertAttempt(key: StepKey, a: AttemptFields, now: string): Statement {
   return sql(
     `INSERT INTO workflow_step_retries
@@ -99,7 +102,7 @@ export function upsertAttempt(key: StepKey, a: AttemptFields, now: string): Stat
        error = excluded.error,
        started_at = ifnull(workflow_step_retries.started_at, excluded.started_at),
        ended_at = excluded.ended_at,
-       duration_ms = excluded.duration_ms,
+       duration_ms = ifnull(excluded.duration_ms, CAST(round((julianday(excluded.ended_at) - julianday(ifnull(workflow_step_retries.started_at, excluded.ended_at))) * 86400000) AS INTEGER)),
        next_retry_at = excluded.next_retry_at`,
     key.run_id,
     key.step_name,

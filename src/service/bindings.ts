@@ -19,12 +19,17 @@ export function knownWorkflowNames(env: object, options: ResolvedOptions): strin
   return [...names].sort();
 }
 
+/** The name of the binding a workflow name is started through (mapped, or by the default rule). */
+export function workflowBindingName(name: string, options: ResolvedOptions): string {
+  return options.workflows[name] ?? defaultBindingName(name);
+}
+
 /**
  * The Workflow binding a name is started through.
  * @throws NotFoundError listing the names that exist, when none matches
  */
 export function workflowBinding(env: object, name: string, options: ResolvedOptions): Workflow {
-  const bindingName = options.workflows[name] ?? defaultBindingName(name);
+  const bindingName = workflowBindingName(name, options);
   const binding = (env as Record<string, unknown>)[bindingName];
   if (isWorkflowBinding(binding)) return binding;
   if (options.workflows[name] !== undefined) {

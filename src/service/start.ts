@@ -8,7 +8,8 @@ import type { JsonValue } from '../shared/json.js';
 import { parseWith } from '../shared/validate.js';
 import { errorToJson, nowIso } from '../tracking/serialize.js';
 import { runTransition } from '../tracking/transitions.js';
-import { workflowBinding } from './bindings.js';
+import { workflowBinding, workflowBindingName } from './bindings.js';
+import { followRuns } from './follow.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import { isUniqueViolation, serviceDb, writeBatch } from './storage.js';
@@ -123,7 +124,8 @@ export async function startRun(env: object, input: StartRunInput, options: Resol
     throw error;
   }
   try {
-    await p.binding.create({ id: p.runId, params: p.payload });
+    // The follower is asked first-or-together: if create() never happens, it marks the run failed.
+    await Promise.all([p.binding.create({ id: p.runId, params: p.payload }), followRuns(env, [p], options)]);
   } catch (error) {
     await recordCreateFailure(db, [p], error);
     throw startFailed(input.workflow, error);
@@ -185,7 +187,7 @@ export async function startRuns(
 
   for (const group of groupByWorkflow(fresh)) {
     try {
-      await group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload })));
+      await Promise.all([group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload }))), followRuns(env, group, options)]);
     } catch (error) {
       await recordCreateFailure(db, group, error);
       throw startFailed(group[0]!.input.workflow, error);

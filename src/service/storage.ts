@@ -1,4 +1,4 @@
-import { runBatch } from '../db/batch.js';
+import { eventRefsOf, runBatch } from '../db/batch.js';
 import type { EventRef, RunRow } from '../db/rows.js';
 import type { Statement } from '../db/statement.js';
 import { FlowflareError } from '../shared/errors.js';
@@ -17,7 +17,7 @@ export async function writeBatch(db: D1Database, statements: readonly Statement[
   const results = await runBatch(db, statements);
   const rows = results.flatMap((r) => (r.results ?? []) as Record<string, unknown>[]);
   return {
-    events: rows.filter((r) => 'kind' in r && 'content_key' in r) as unknown as EventRef[],
+    events: eventRefsOf(results),
     runs: rows.filter((r) => 'workflow_name' in r && 'input_params' in r) as unknown as RunRow[],
   };
 }

@@ -5,6 +5,8 @@ import { CLOSE_TOKEN_EXPIRED, CLOSE_TOPIC_CHANGED, type ClientMessage, type Serv
 import { parseTopicKey, topicKey, type Topic } from '../realtime/topics.js';
 import { topicQueryToTopic } from '../realtime/topic-query.js';
 import { snapshotToRuns } from './snapshot.js';
+import type { FollowRequest } from '../engine/follow-request.js';
+import { RunFollower } from '../engine/follower.js';
 import { TRACKER_HEADERS } from './headers.js';
 
 /** The bindings a tracker reads. */
@@ -43,9 +45,11 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
   private topic: Topic | null = null;
   private lock: Promise<unknown> = Promise.resolve();
   private catchUpQueued = false;
+  private readonly follower: RunFollower;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.follower = new RunFollower(ctx, env);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'));
   }
 
@@ -86,6 +90,24 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
       }
     });
     return this.ctx.getWebSockets().length;
+  }
+
+  /**
+   * Follows a run's engine events into D1 (on the object named `follow:<runId>`): see
+   * {@link RunFollower}. Returns at once; the following happens in this object's alarm.
+   */
+  async follow(request: FollowRequest): Promise<void> {
+    await this.follower.follow(request);
+  }
+
+  /** Waits until the run this object follows has every engine event published so far recorded. */
+  async sync(timeoutMs?: number): Promise<void> {
+    await this.follower.sync(timeoutMs);
+  }
+
+  /** Tells the follower its run was restarted: the records start a new history. */
+  async restarted(): Promise<void> {
+    await this.follower.restarted();
   }
 
   /** Number of open sockets (for health checks and tests). */
@@ -135,8 +157,10 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
     console.error('[flowflare] WorkflowTracker socket error:', error);
   }
 
-  /** Closes sockets whose token expired (code 4001) and schedules the next expiry. */
+  /** Follows a run (see {@link follow}), or closes sockets whose token expired (code 4001) and schedules the next expiry. */
   override async alarm(): Promise<void> {
+    // An object that follows a run holds no sockets; its alarm is the follower's.
+    if (await this.follower.active()) return this.follower.alarm();
     const now = Date.now();
     let next: number | null = null;
     for (const ws of this.ctx.getWebSockets()) {

@@ -1,4 +1,4 @@
-import { runBatch } from '../db/batch.js';
+import { eventRefsOf, runBatch } from '../db/batch.js';
 import type { EventRef } from '../db/rows.js';
 import type { Statement } from '../db/statement.js';
 
@@ -173,7 +173,7 @@ async function linger(lane: Lane): Promise<void> {
 }
 
 function settle(item: Queued, results: D1Result<Record<string, unknown>>[]): void {
-  const events = results.flatMap((r) => (r.results ?? []) as unknown[]).filter(isEventRef);
+  const events = eventRefsOf(results);
   item.resolve({ written: true, results, events, published: publish(item.sink, events) });
 }
 
@@ -240,8 +240,4 @@ async function publish(sink: EventSink | undefined, events: EventRef[]): Promise
   } catch (error) {
     console.error('[flowflare] publishing tracked events failed:', error);
   }
-}
-
-function isEventRef(row: unknown): row is EventRef {
-  return typeof row === 'object' && row !== null && 'kind' in row && 'content_key' in row && 'entity' in row;
 }

@@ -1,0 +1,21 @@
+import { followerOf } from '../engine/follow-request.js';
+import { workflowBindingName } from './bindings.js';
+import type { ResolvedOptions } from './options.js';
+
+/**
+ * Asks each run's follower to follow it. A follower that cannot be reached is logged: the run is
+ * then followed from its next control action or signal, and its records stay as started until then.
+ */
+export async function followRuns(env: object, runs: { runId: string; input: { workflow: string } }[], options: ResolvedOptions): Promise<void> {
+  await Promise.all(
+    runs.map(async ({ runId, input }) => {
+      const follower = followerOf(env, runId);
+      if (!follower) return;
+      try {
+        await follower.follow({ runId, workflowName: input.workflow, binding: workflowBindingName(input.workflow, options) });
+      } catch (error) {
+        console.error(`[flowflare] could not ask the follower of run ${runId} to follow it:`, error);
+      }
+    }),
+  );
+}
