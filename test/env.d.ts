@@ -11,7 +11,6 @@ declare global {
       CONTROL: Workflow;
       ORDER: Workflow;
       SEED_STYLE: Workflow;
-      OUTAGE: Workflow;
       PLAIN: Workflow;
       SERVICE_API_KEY: string;
       WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;

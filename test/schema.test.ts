@@ -8,12 +8,13 @@ async function plan(sql: string, ...params: unknown[]): Promise<string> {
 }
 
 describe('schema', () => {
-  it('has the four seed tables, the event log and the metadata lookup tables', async () => {
+  it('has the four seed tables, the event log, the metadata lookup tables and the engine cursors', async () => {
     const tables = await rows<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'workflow%' ORDER BY name");
     expect(tables.map((t) => t.name)).toEqual([
       'workflow',
       'workflow_events',
       'workflow_metadata',
+      'workflow_run_cursors',
       'workflow_run_metadata',
       'workflow_runs',
       'workflow_step_retries',

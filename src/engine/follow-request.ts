@@ -24,6 +24,10 @@ export interface FollowRequest {
   maxJsonBytes?: number;
   /** A `waitForEvent` the run has just entered, with its deadline (the engine's event has none). */
   wait?: { stepName: string; stepCount: number; until: string | null };
+  /** A step's output as it may be stored (JSON text), for an outputs policy applied by the sender. */
+  stepOutput?: { stepName: string; stepCount: number; output: string | null };
+  /** The run's output as it may be stored (JSON text), likewise. */
+  runOutput?: string | null;
 }
 
 /** The follower methods callers use on a `WorkflowTracker` stub. */

@@ -3,7 +3,7 @@ import { clearCursor, readFollowedRun, setCursor, type FollowedRun } from '../db
 import { resetRunHistory } from '../db/service-writes.js';
 import type { Statement } from '../db/statement.js';
 import { engineChanges, type IngestOptions, type RunState } from '../ingest/engine-changes.js';
-import { followFacts } from '../ingest/follow-facts.js';
+import { addFacts, factStatements, isEmpty, noFacts, waitDeadline, type Facts } from '../ingest/follow-facts.js';
 import { publisherFor } from '../realtime/publish.js';
 import { FINAL_RUN_STATUSES, type RunStatus } from '../shared/status.js';
 import { isWorkflowBinding } from '../shared/workflow-binding.js';
@@ -28,7 +28,7 @@ const LISTEN_BUDGET_MS = 5 * 60_000;
 export const BACKSTOP_MS = 5 * 60_000;
 /** A recorded run whose instance does not exist after this long never started. */
 export const START_GRACE_MS = 30_000;
-/** Waits between the tries of one D1 write, then the alarm backs off up to a minute. */
+/** Waits between the tries of one D1 write; after them the alarm backs off, up to a minute. */
 const WRITE_RETRIES_MS = [100, 400];
 const MAX_BACKOFF_MS = 60_000;
 
@@ -43,23 +43,33 @@ interface FollowRecord {
   since: number;
   /** Consecutive failed wakes (D1 down), for the back-off. */
   failures: number;
-  /** A wait deadline the engine's event does not carry. */
-  waitUntil: string | null;
+  /** A sender decided what of the input is stored (maybe nothing): the engine's params are not stored. */
+  inputGiven: boolean;
+  /** The latest wait the workflow announced, with its deadline (the engine's event has none). */
+  wait: FollowRequest['wait'] | null;
 }
 
 const RECORD = 'follow';
+/** Facts from follow requests, in order, until written. */
+const FACTS = 'facts';
+
+interface FactEntry {
+  seq: number;
+  facts: Facts;
+}
 
 /**
  * Follows one run's engine event stream into D1: each batch of events and the run's new cursor are
- * written in one D1 batch, then published live. It runs in the `WorkflowTracker` object named
- * `follow:<runId>`, driven by its alarm: it listens while the run executes, closes the subscription
- * while the run sleeps, waits or is paused (waking at the sleep's end, on a request, and at a
- * backstop), and stops at the run's end. A failed D1 read or write moves nothing: the next wake
- * resumes from the stored cursor, so nothing is lost or recorded twice.
+ * written in one D1 batch, then published live. It lives in the `WorkflowTracker` object named
+ * `follow:<runId>` and is driven by that object's alarm: it listens while the run executes, closes
+ * the subscription while the run sleeps, waits or is paused (waking at the sleep's end, on a
+ * request, and at a backstop), and stops at the run's end. A failed D1 read or write moves nothing:
+ * the next wake resumes from the stored cursor, so no event is lost or recorded twice.
  */
 export class RunFollower {
   private running = false;
-  private quietWaiters: (() => void)[] = [];
+  /** sync() callers, each with the time it asked: only a quiet read begun after that answers it. */
+  private quietWaiters: { since: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -71,7 +81,7 @@ export class RunFollower {
     return (await this.ctx.storage.get<FollowRecord>(RECORD)) !== undefined;
   }
 
-  /** Starts or keeps following; records the facts the request carries first. */
+  /** Starts or keeps following, keeping the facts the request carries for the next write. */
   async follow(request: FollowRequest): Promise<void> {
     const existing = await this.ctx.storage.get<FollowRecord>(RECORD);
     const record: FollowRecord = {
@@ -82,18 +92,13 @@ export class RunFollower {
       maxJsonBytes: request.maxJsonBytes ?? existing?.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
       since: existing?.since ?? Date.now(),
       failures: existing?.failures ?? 0,
-      waitUntil: request.wait?.until ?? existing?.waitUntil ?? null,
+      inputGiven: (existing?.inputGiven ?? false) || request.input !== undefined,
+      wait: request.wait ?? existing?.wait ?? null,
     };
-    await this.ctx.storage.put(RECORD, record);
-    const facts = followFacts(request, nowIso());
-    if (facts.length > 0) {
-      try {
-        await this.write(facts);
-      } catch (error) {
-        // the facts come again with the sender's next signal; the engine's own events do not need them
-        console.error(`[flowflare] could not record the facts sent for run ${request.runId}:`, error);
-      }
-    }
+    const facts = addFacts(noFacts(), request, nowIso());
+    const entries = (await this.ctx.storage.get<FactEntry[]>(FACTS)) ?? [];
+    const seq = (entries.at(-1)?.seq ?? 0) + 1;
+    await this.ctx.storage.put({ [RECORD]: record, ...(isEmpty(facts) ? {} : { [FACTS]: [...entries, { seq, facts }] }) });
     await this.wake();
   }
 
@@ -101,14 +106,14 @@ export class RunFollower {
   async sync(timeoutMs = 3000): Promise<void> {
     if (!(await this.active())) return;
     const quiet = new Promise<void>((resolve) => {
-      this.quietWaiters.push(resolve);
+      this.quietWaiters.push({ since: Date.now(), resolve });
       setTimeout(resolve, timeoutMs);
     });
     await this.wake();
     await quiet;
   }
 
-  /** The run was restarted through the service: its history starts again. */
+  /** The run was restarted through the service: its records start a new history. */
   async restarted(): Promise<void> {
     const record = await this.ctx.storage.get<FollowRecord>(RECORD);
     if (!record) return;
@@ -127,7 +132,7 @@ export class RunFollower {
       else await this.ctx.storage.setAlarm(next);
     } catch (error) {
       console.error(`[flowflare] following run ${record.runId} failed; trying again:`, error);
-      await this.failed(record);
+      await this.ctx.storage.setAlarm(await this.backoff(record)).catch(() => undefined);
     } finally {
       this.running = false;
       this.notifyQuiet();
@@ -140,7 +145,7 @@ export class RunFollower {
     if (current === null || current > Date.now()) await this.ctx.storage.setAlarm(Date.now());
   }
 
-  /** @returns when to wake next, or null when the run is over */
+  /** One wake: read the run's records, then its new engine events. @returns when to wake next, or null when the run is over */
   private async drain(record: FollowRecord): Promise<number | null> {
     let followed: FollowedRun;
     try {
@@ -153,58 +158,118 @@ export class RunFollower {
     if (!instance) return this.missing(record, followed);
 
     const state = stateOf(record, followed);
-    const options: IngestOptions = { outputs: record.outputs, maxJsonBytes: record.maxJsonBytes };
-    let pending: Statement[] = [];
-    let stream = await EngineStream.open(instance, Math.max(0, followed.cursor - 1));
-    if (followed.cursor > 0) {
-      const first = await stream.read(2000);
-      if (typeof first !== 'object' || first.eventId !== followed.cursor || eventMark(first) !== followed.mark) {
-        // The history at the cursor is not the one recorded: the instance was restarted (from
-        // Flowflare or elsewhere). Record its new history from the start.
-        stream.close();
-        stream = await EngineStream.open(instance, 0);
-        pending = [...resetRunHistory(record.runId), clearCursor(record.runId)];
-        Object.assign(state, { status: null, pause: null });
-      }
-    }
-
-    const deadline = Date.now() + LISTEN_BUDGET_MS;
-    let batch: EngineEvent[] = [];
+    const { stream, reset } = await this.openAt(instance, followed, state);
     try {
-      for (;;) {
-        const rest = atRest(state);
-        const timeout = batch.length > 0 ? COALESCE_MS : rest ? REST_QUIET_MS : Math.min(QUIET_PROBE_MS, Math.max(1, deadline - Date.now()));
-        const read = await stream.read(timeout);
-        if (typeof read === 'object') {
-          batch.push(read);
-          // a run never recorded gets its identity from workflow_started: wait for it
-          const needsStart = !state.recorded && !batch.some((e) => e.type === 'workflow_started');
-          if (batch.length < MAX_BATCH && (needsStart || !isTerminal(read))) continue;
-        }
-        if (batch.length > 0) {
-          const last = batch.at(-1)!;
-          const statements = [...pending, ...engineChanges(state, batch, options), setCursor(record.runId, last.eventId, eventMark(last), nowIso())];
-          if (!(await this.writeWithRetries(statements))) return this.backoff(record);
-          pending = [];
-          batch = [];
-          if (isTerminal(last)) return null;
-          if (record.failures > 0) await this.ctx.storage.put(RECORD, { ...record, failures: (record.failures = 0) });
-          continue;
-        }
-        this.notifyQuiet();
-        if (read === 'end') return null;
-        if (rest) return restWake(state, record);
-        if (Date.now() >= deadline) return Date.now();
-      }
+      return await this.listen(record, state, stream, reset);
     } finally {
       stream.close();
     }
   }
 
+  /**
+   * Subscribes just before the stored cursor and checks that the event there is the one recorded:
+   * a restarted instance (through Flowflare or elsewhere) has a new history, recorded from the start.
+   */
+  private async openAt(instance: WorkflowInstance, followed: FollowedRun, state: RunState): Promise<{ stream: EngineStream; reset: Statement[] }> {
+    if (followed.cursor === 0) return { stream: await EngineStream.open(instance, 0), reset: [] };
+    const stream = await EngineStream.open(instance, followed.cursor - 1);
+    const first = await stream.read(2000);
+    if (typeof first === 'object' && first.eventId === followed.cursor && eventMark(first) === followed.mark) return { stream, reset: [] };
+    stream.close();
+    Object.assign(state, { status: null, pause: null });
+    return { stream: await EngineStream.open(instance, 0), reset: [...resetRunHistory(state.runId), clearCursor(state.runId)] };
+  }
+
+  private async listen(record: FollowRecord, state: RunState, stream: EngineStream, reset: Statement[]): Promise<number | null> {
+    const options: IngestOptions = { outputs: record.outputs, maxJsonBytes: record.maxJsonBytes };
+    let before = reset;
+    const deadline = Date.now() + LISTEN_BUDGET_MS;
+    let batch: EngineEvent[] = [];
+    for (;;) {
+      const rest = atRest(state);
+      const timeout = batch.length > 0 ? COALESCE_MS : rest ? REST_QUIET_MS : Math.min(QUIET_PROBE_MS, Math.max(1, deadline - Date.now()));
+      const readSince = Date.now();
+      const read = await stream.read(timeout);
+      if (typeof read === 'object') {
+        batch.push(read);
+        // a run never recorded gets its identity from workflow_started: wait for it
+        const needsStart = !state.recorded && !batch.some((e) => e.type === 'workflow_started');
+        if (batch.length < MAX_BATCH && (needsStart || !isTerminal(read))) continue;
+      }
+      if (batch.length > 0) {
+        const last = batch.at(-1)!;
+        const { statements: facts, taken } = await this.takeFacts(state, true);
+        const statements = [...before, ...engineChanges(state, batch, options), ...facts, setCursor(state.runId, last.eventId, eventMark(last), nowIso())];
+        if (!(await this.writeWithRetries(statements))) return this.backoff(record);
+        await this.written(record, taken);
+        before = [];
+        batch = [];
+        if (isTerminal(last)) return null;
+        continue;
+      }
+      // caught up: write what senders said meanwhile, then tell sync() callers
+      const { statements: facts, taken } = await this.takeFacts(state, false);
+      if (before.length + facts.length > 0) {
+        if (!(await this.writeWithRetries([...before, ...facts]))) return this.backoff(record);
+        await this.written(record, taken);
+        before = [];
+      }
+      if (read === 'broken') return Date.now();
+      this.notifyQuiet(readSince);
+      if (read === 'end') return null;
+      if (rest) return restWake(state);
+      if (Date.now() >= deadline) return Date.now();
+    }
+  }
+
+  /**
+   * The facts senders gave: with an engine batch (`withEngineBatch`), their run columns join the
+   * batch's first run record (or create the run); alone, they are statements for a run on record
+   * (a run not on record waits for its first engine batch). Also gives a wait on record its
+   * announced deadline.
+   */
+  private async takeFacts(state: RunState, withEngineBatch: boolean): Promise<{ statements: Statement[]; taken: number }> {
+    const [entries, latest] = await Promise.all([this.ctx.storage.get<FactEntry[]>(FACTS), this.ctx.storage.get<FollowRecord>(RECORD)]);
+    const out: Statement[] = [];
+    const hint = latest?.wait ?? null;
+    state.waitHint = hint;
+    const open = state.pause;
+    if (hint?.until && open?.kind === 'waitForEvent' && open.until === null && open.key.step_name === hint.stepName && open.key.step_count === hint.stepCount) {
+      open.until = hint.until;
+      out.push(...waitDeadline(open.key, hint.until, nowIso()));
+    }
+    if (!entries || entries.length === 0) return { statements: out, taken: 0 };
+    // a run not on record yet is created with the facts' columns, in the batch that creates it
+    if (!state.recorded && !withEngineBatch) return { statements: out, taken: 0 };
+    const facts = entries.reduce<Facts>((all, e) => ({ run: { ...all.run, ...e.facts.run }, steps: [...all.steps, ...e.facts.steps] }), noFacts());
+    const taken = entries.at(-1)!.seq;
+    if (withEngineBatch) {
+      // the run columns go with the batch's first run record (or the run's creation)
+      state.given = { ...state.given, ...facts.run };
+      return { statements: [...out, ...facts.steps], taken };
+    }
+    return { statements: [...out, ...factStatements(state.runId, facts, nowIso())], taken };
+  }
+
+  /** After a successful write: the facts taken are done with, and the back-off starts over. */
+  private async written(record: FollowRecord, taken: number): Promise<void> {
+    if (taken > 0) {
+      const entries = (await this.ctx.storage.get<FactEntry[]>(FACTS)) ?? [];
+      const left = entries.filter((e) => e.seq > taken);
+      if (left.length > 0) await this.ctx.storage.put(FACTS, left);
+      else await this.ctx.storage.delete(FACTS);
+    }
+    if (record.failures > 0) {
+      record.failures = 0;
+      const latest = await this.ctx.storage.get<FollowRecord>(RECORD);
+      if (latest) await this.ctx.storage.put(RECORD, { ...latest, failures: 0 });
+    }
+  }
+
   private async instance(record: FollowRecord): Promise<WorkflowInstance | null> {
     const env = this.env as unknown as Record<string, unknown>;
-    const named = record.binding ?? record.workflowName.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-    const bindings = isWorkflowBinding(env[named]) ? [env[named]] : Object.values(env).filter(isWorkflowBinding);
+    const named = env[record.binding ?? record.workflowName.toUpperCase().replace(/[^A-Z0-9_]/g, '_')];
+    const bindings = isWorkflowBinding(named) ? [named] : Object.values(env).filter(isWorkflowBinding);
     for (const binding of bindings) {
       try {
         return await binding.get(record.runId);
@@ -219,19 +284,17 @@ export class RunFollower {
   private async missing(record: FollowRecord, followed: FollowedRun): Promise<number | null> {
     const run = followed.run;
     const waiting = run !== null && (run.status === 'Queued' || run.status === 'Pending');
-    const since = Math.min(record.since, run ? Date.parse(run.created_at) : record.since);
-    if (waiting && Date.now() - since < START_GRACE_MS) return Date.now() + 1000;
-    if (waiting) {
-      const error = errorToJson(
-        Object.assign(new Error(`Cloudflare Workflows has no instance '${record.runId}': the run was recorded but its instance was never created.`), {
-          name: 'StartFailed',
-        }),
-      );
-      const now = nowIso();
-      const written = await this.writeWithRetries(runTransition({ runId: record.runId, workflow: { existing: true }, fields: { status: 'Errored', error, completed_at: now }, now }));
-      return written ? null : this.backoff(record);
-    }
-    return null;
+    if (!waiting) return null;
+    const since = Math.min(record.since, Date.parse(run.created_at));
+    if (Date.now() - since < START_GRACE_MS) return Date.now() + 1000;
+    const error = errorToJson(
+      Object.assign(new Error(`Cloudflare Workflows has no instance '${record.runId}': the run was recorded but its instance was never created.`), {
+        name: 'StartFailed',
+      }),
+    );
+    const now = nowIso();
+    const fields = { status: 'Errored', error, completed_at: now };
+    return (await this.writeWithRetries(runTransition({ runId: record.runId, workflow: { existing: true }, fields, now }))) ? null : this.backoff(record);
   }
 
   private async writeWithRetries(statements: Statement[]): Promise<boolean> {
@@ -254,45 +317,41 @@ export class RunFollower {
     const results = await runBatch(this.env.DB, statements);
     const events = eventRefsOf(results);
     const sink = publisherFor(this.env);
-    if (sink && events.length > 0) {
-      try {
-        await sink(events);
-      } catch (error) {
-        console.error('[flowflare] publishing engine records failed (subscribers catch up on the next event):', error);
-      }
+    if (!sink || events.length === 0) return;
+    try {
+      await sink(events);
+    } catch (error) {
+      console.error('[flowflare] publishing engine records failed (subscribers catch up on the next event):', error);
     }
   }
 
   private async backoff(record: FollowRecord): Promise<number> {
-    const failures = record.failures + 1;
-    await this.ctx.storage.put(RECORD, { ...record, failures });
+    const latest = (await this.ctx.storage.get<FollowRecord>(RECORD)) ?? record;
+    const failures = latest.failures + 1;
+    await this.ctx.storage.put(RECORD, { ...latest, failures });
     return Date.now() + Math.min(MAX_BACKOFF_MS, 500 * 2 ** (failures - 1));
   }
 
-  private async failed(record: FollowRecord): Promise<void> {
-    try {
-      await this.ctx.storage.setAlarm(await this.backoff(record));
-    } catch (error) {
-      console.error('[flowflare] could not schedule the next wake of a follower:', error);
-    }
-  }
-
-  private notifyQuiet(): void {
-    const waiters = this.quietWaiters;
-    this.quietWaiters = [];
-    for (const resolve of waiters) resolve();
+  /** Answers the sync() callers that asked before `since` (default: all, the loop has stopped). */
+  private notifyQuiet(since = Infinity): void {
+    const ready = this.quietWaiters.filter((w) => w.since <= since);
+    this.quietWaiters = this.quietWaiters.filter((w) => w.since > since);
+    for (const w of ready) w.resolve();
   }
 }
 
 function stateOf(record: FollowRecord, followed: FollowedRun): RunState {
-  const status = (followed.run?.status ?? null) as RunStatus | null;
   const pause = followed.pause;
   return {
     runId: record.runId,
     recorded: followed.run !== null,
     workflowName: followed.run?.workflow_name ?? record.workflowName,
-    status,
-    hasInput: followed.run?.input_params != null,
+    status: (followed.run?.status ?? null) as RunStatus | null,
+    hasInput: record.inputGiven || followed.run?.input_params != null,
+    given: {},
+    starting: new Map(),
+    completing: new Map(),
+    waitHint: record.wait ?? null,
     pause: pause
       ? {
           kind: pause.step_type === 'sleep' ? 'sleep' : 'waitForEvent',
@@ -305,13 +364,14 @@ function stateOf(record: FollowRecord, followed: FollowedRun): RunState {
 }
 
 function atRest(state: RunState): boolean {
-  return state.status === 'Sleeping' || state.status === 'Waiting' || state.status === 'Paused' || (state.status !== null && FINAL_RUN_STATUSES.includes(state.status));
+  const status = state.status;
+  return status === 'Sleeping' || status === 'Waiting' || status === 'Paused' || (status !== null && FINAL_RUN_STATUSES.includes(status));
 }
 
 /** When a resting run is looked at next: the end of its sleep or wait when known, the backstop otherwise. */
-function restWake(state: RunState, record: FollowRecord): number {
-  const backstop = Date.now() + BACKSTOP_MS;
-  const until = state.status === 'Paused' ? null : (state.pause?.until ?? (state.pause?.kind === 'waitForEvent' ? record.waitUntil : null));
+function restWake(state: RunState): number {
+  const now = Date.now();
+  const until = state.status === 'Paused' ? null : (state.pause?.until ?? null);
   const at = until ? Date.parse(until) + 250 : NaN;
-  return Number.isFinite(at) ? Math.min(Math.max(at, Date.now()), backstop) : backstop;
+  return Number.isFinite(at) ? Math.min(Math.max(at, now), now + BACKSTOP_MS) : now + BACKSTOP_MS;
 }

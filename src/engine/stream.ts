@@ -1,7 +1,10 @@
 import type { EngineEvent } from './events.js';
 
-/** What one read of the stream gave: an event, nothing yet, or the end (the run is over). */
-export type StreamRead = EngineEvent | 'quiet' | 'end';
+/**
+ * What one read of the stream gave: an event, nothing yet, the end (the run is over), or a broken
+ * stream (the engine restarted the instance or dropped the subscription: subscribe again).
+ */
+export type StreamRead = EngineEvent | 'quiet' | 'end' | 'broken';
 
 /**
  * An instance's event stream (`instance.subscribe()`) read with a time limit per read. A read that
@@ -10,6 +13,7 @@ export type StreamRead = EngineEvent | 'quiet' | 'end';
 export class EngineStream {
   private pending: Promise<IteratorResult<EngineEvent, void>> | null = null;
   private closed = false;
+  private broken = false;
 
   private constructor(private readonly subscription: WorkflowInstanceSubscription) {}
 
@@ -23,6 +27,7 @@ export class EngineStream {
 
   /** The next event, or `'quiet'` when none arrives within `timeoutMs`, or `'end'`. */
   async read(timeoutMs: number): Promise<StreamRead> {
+    if (this.broken) return 'broken';
     if (this.closed) return 'end';
     this.pending ??= this.subscription.next();
     let timer: ReturnType<typeof setTimeout> | null = null;
@@ -30,7 +35,12 @@ export class EngineStream {
       timer = setTimeout(() => resolve('quiet'), timeoutMs);
     });
     try {
-      const result = await Promise.race([this.pending, quiet]);
+      const result = await Promise.race([this.pending, quiet]).catch(() => 'broken' as const);
+      if (result === 'broken') {
+        this.broken = true;
+        this.close();
+        return 'broken';
+      }
       if (result === 'quiet') return 'quiet';
       this.pending = null;
       if (result.done) {

@@ -32,6 +32,17 @@ export interface RunState {
   /** The run has input_params on record (from its start or a signal): the engine's params are not stored. */
   hasInput: boolean;
   pause: OpenPause | null;
+  /**
+   * Columns senders gave (input, refs, metadata): written with the batch's first run record, or
+   * the run's creation when it has no record yet.
+   */
+  given: RunFields;
+  /** Steps started whose first attempt is not recorded yet: their config, recorded with it. */
+  starting: Map<string, { max_retries: number | null; started_at: string }>;
+  /** Attempts completed whose step's completion is not recorded yet. */
+  completing: Map<string, AttemptFields>;
+  /** The deadline of a wait, from the workflow's own signal (the engine's event has none). */
+  waitHint: { stepName: string; stepCount: number; until: string | null } | null;
 }
 
 /** How engine values are stored. */
@@ -61,17 +72,29 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export function engineChanges(state: RunState, events: readonly EngineEvent[], options: IngestOptions): Statement[] {
   const out: Statement[] = [];
-  const value = (v: unknown) => (options.outputs === 'none' ? null : capJson(safeStringify(v), options.maxJsonBytes));
+  const value = (v: unknown) => capJson(safeStringify(v), options.maxJsonBytes);
+  // with outputs 'none' the engine's outputs are left out (a sender may store its own version)
+  const output = (v: unknown): { output_result?: string | null } => (options.outputs === 'none' ? {} : { output_result: value(v) });
 
   const run = (fields: RunFields, now: string, params?: unknown) => {
     if (fields.status !== undefined && fields.status === state.status && Object.keys(fields).length === 1) return;
     let workflow: RunWorkflow = { existing: true };
+    if (state.recorded && Object.keys(state.given).length > 0) {
+      fields = { ...state.given, ...fields };
+      state.given = {};
+    }
     if (!state.recorded) {
-      const facts = payloadFacts(params);
-      const metadata = facts.metadata ? JSON.stringify(facts.metadata) : null;
-      workflow = { identity: { name: state.workflowName, ref_id: facts.ref_id, ref_type: facts.ref_type }, metadata };
-      fields = { ref_id: facts.ref_id, ref_type: facts.ref_type, ...(metadata ? { metadata } : {}), ...fields };
+      // a new run: its workflow identity from what the senders said, else from the payload
+      const fromPayload = payloadFacts(params);
+      const metadataText = fromPayload.metadata ? JSON.stringify(fromPayload.metadata) : undefined;
+      const given = state.given;
+      const ref_id = given.ref_id !== undefined ? given.ref_id : fromPayload.ref_id;
+      const ref_type = given.ref_type !== undefined ? given.ref_type : fromPayload.ref_type;
+      const metadata = given.metadata !== undefined ? given.metadata : metadataText;
+      workflow = { identity: { name: state.workflowName, ref_id, ref_type }, metadata: metadata ?? null };
+      fields = { ...given, ref_id, ref_type, ...(metadata ? { metadata } : {}), ...fields };
       state.recorded = true;
+      state.given = {};
     }
     out.push(...runTransition({ runId: state.runId, workflow, fields, now }));
     if (fields.status !== undefined) state.status = fields.status as RunStatus;
@@ -101,7 +124,7 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         run({ status: 'Paused' }, now);
         break;
       case 'workflow_completed':
-        run({ status: 'Completed', output_result: value(e.output), error: null, completed_at: now }, now);
+        run({ status: 'Completed', ...output(e.output), error: null, completed_at: now }, now);
         break;
       case 'workflow_errored':
         run({ status: 'Errored', error: JSON.stringify(e.error ?? { name: 'Error', message: 'the workflow failed' }), completed_at: now }, now);
@@ -110,19 +133,32 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         run({ status: 'Terminated', completed_at: now }, now);
         break;
       case 'step_started':
-        step(keyOf(state, e.stepName), { step_type: 'do', status: 'Running', max_retries: e.config?.retries.limit ?? null, started_at: now }, now);
+        // recorded with its first attempt, which the engine starts at once
+        state.starting.set(e.stepName, { max_retries: e.config?.retries.limit ?? null, started_at: now });
         if (state.status !== 'Running') run({ status: 'Running' }, now);
         break;
-      case 'attempt_started':
+      case 'attempt_started': {
+        const started = state.starting.get(e.stepName);
+        state.starting.delete(e.stepName);
         step(
           keyOf(state, e.stepName),
-          { status: 'Running', attempts: e.attempt, retry_count: e.attempt - 1, next_retry_at: null, completed_at: null, duration_ms: null },
+          {
+            ...(started ? { step_type: 'do', max_retries: started.max_retries, started_at: started.started_at } : {}),
+            status: 'Running',
+            attempts: e.attempt,
+            retry_count: e.attempt - 1,
+            next_retry_at: null,
+            completed_at: null,
+            duration_ms: null,
+          },
           now,
           { attempt: e.attempt, status: 'Running', started_at: now },
         );
         break;
+      }
       case 'attempt_completed':
-        step(keyOf(state, e.stepName), { attempts: e.attempt }, now, { attempt: e.attempt, status: 'Completed', ended_at: now });
+        // recorded with the step's completion, which the engine records at once
+        state.completing.set(e.stepName, { attempt: e.attempt, status: 'Completed', ended_at: now });
         break;
       case 'attempt_errored': {
         const error = JSON.stringify(e.error);
@@ -135,9 +171,12 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         );
         break;
       }
-      case 'step_completed':
-        step(keyOf(state, e.stepName), { status: 'Completed', output_result: value(e.output), error: null, next_retry_at: null, completed_at: now }, now);
+      case 'step_completed': {
+        const attempt = state.completing.get(e.stepName);
+        state.completing.delete(e.stepName);
+        step(keyOf(state, e.stepName), { status: 'Completed', ...output(e.output), error: null, next_retry_at: null, completed_at: now }, now, attempt);
         break;
+      }
       case 'step_errored':
         step(keyOf(state, e.stepName), { status: 'Failed', next_retry_at: null, completed_at: now }, now);
         break;
@@ -151,9 +190,11 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
       }
       case 'wait_started': {
         const key = keyOf(state, e.stepName);
-        state.pause = { kind: 'waitForEvent', key, until: null, eventType: e.eventType };
-        step(key, { step_type: 'waitForEvent', status: 'Waiting', started_at: now }, now);
-        run({ status: 'Waiting', waiting_for: e.eventType }, now);
+        const hint = state.waitHint;
+        const until = hint && hint.stepName === key.step_name && hint.stepCount === key.step_count ? hint.until : null;
+        state.pause = { kind: 'waitForEvent', key, until, eventType: e.eventType };
+        step(key, { step_type: 'waitForEvent', status: 'Waiting', started_at: now, ...(until ? { sleep_until: until } : {}) }, now);
+        run({ status: 'Waiting', waiting_for: e.eventType, ...(until ? { sleep_until: until } : {}) }, now);
         break;
       }
       case 'sleep_completed':
@@ -174,6 +215,19 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         // workflow_waiting repeats what sleep_started / wait_started say; rollbacks are not recorded yet
         break;
     }
+  }
+  // what the engine has not finished saying yet is recorded now rather than waited for
+  for (const [stepName, started] of state.starting) {
+    step(keyOf(state, stepName), { step_type: 'do', status: 'Running', ...started }, started.started_at);
+  }
+  state.starting.clear();
+  for (const [stepName, attempt] of state.completing) {
+    step(keyOf(state, stepName), { attempts: attempt.attempt }, attempt.ended_at ?? iso(Date.now()), attempt);
+  }
+  state.completing.clear();
+  if (state.recorded && Object.keys(state.given).length > 0) {
+    out.push(...runTransition({ runId: state.runId, workflow: { existing: true }, fields: state.given, now: iso(Date.now()) }));
+    state.given = {};
   }
   return out;
 }

@@ -1,27 +1,54 @@
 import type { RunFields } from '../db/runs.js';
 import type { Statement } from '../db/statement.js';
+import type { StepKey } from '../db/steps.js';
 import type { FollowRequest } from '../engine/follow-request.js';
 import { runTransition, stepTransition } from '../tracking/transitions.js';
 
-/**
- * The statements for what a follow request knows and the engine does not: the run's stored input,
- * refs and metadata (registering its workflow if the run is new), and a wait's deadline.
- */
-export function followFacts(request: FollowRequest, now: string): Statement[] {
-  const fields: RunFields = {};
-  if (request.input !== undefined) fields.input_params = request.input;
-  if (request.metadata != null) fields.metadata = JSON.stringify(request.metadata);
-  if (request.ref_id !== undefined) fields.ref_id = request.ref_id;
-  if (request.ref_type !== undefined) fields.ref_type = request.ref_type;
+/** What follow requests said that the engine does not know, waiting to be written. */
+export interface Facts {
+  /** Run columns: the stored input, refs, metadata, an output stored under the sender's policy. */
+  run: RunFields;
+  /** Step records (outputs stored under the sender's policy, a wait's deadline). */
+  steps: Statement[];
+}
+
+/** No facts. */
+export function noFacts(): Facts {
+  return { run: {}, steps: [] };
+}
+
+/** Adds what a follow request knows and the engine does not to `facts`. */
+export function addFacts(facts: Facts, request: FollowRequest, now: string): Facts {
+  const run: RunFields = { ...facts.run };
+  if (request.input !== undefined) run.input_params = request.input;
+  if (request.metadata != null) run.metadata = JSON.stringify(request.metadata);
+  if (request.ref_id !== undefined) run.ref_id = request.ref_id;
+  if (request.ref_type !== undefined) run.ref_type = request.ref_type;
+  if (request.runOutput !== undefined) run.output_result = request.runOutput;
+  const steps = [...facts.steps];
+  if (request.stepOutput) {
+    const { stepName, stepCount, output } = request.stepOutput;
+    steps.push(...stepTransition({ key: { run_id: request.runId, step_name: stepName, step_count: stepCount }, fields: { output_result: output }, now }));
+  }
+  return { run, steps };
+}
+
+/** True when there is nothing to write. */
+export function isEmpty(facts: Facts): boolean {
+  return Object.keys(facts.run).length === 0 && facts.steps.length === 0;
+}
+
+/** The statements for facts about a run that is on record. */
+export function factStatements(runId: string, facts: Facts, now: string): Statement[] {
   const out: Statement[] = [];
-  if (Object.keys(fields).length > 0) {
-    const identity = { name: request.workflowName, ref_id: request.ref_id ?? null, ref_type: request.ref_type ?? null };
-    out.push(...runTransition({ runId: request.runId, workflow: { identity, metadata: fields.metadata ?? null }, fields, now }));
-  }
-  if (request.wait?.until) {
-    const key = { run_id: request.runId, step_name: request.wait.stepName, step_count: request.wait.stepCount };
-    out.push(...stepTransition({ key, fields: { step_type: 'waitForEvent', sleep_until: request.wait.until }, now }));
-    out.push(...runTransition({ runId: request.runId, workflow: { existing: true }, fields: { sleep_until: request.wait.until }, now }));
-  }
-  return out;
+  if (Object.keys(facts.run).length > 0) out.push(...runTransition({ runId, workflow: { existing: true }, fields: facts.run, now }));
+  return [...out, ...facts.steps];
+}
+
+/** The statements that give a wait already on record the deadline the engine's event lacks. */
+export function waitDeadline(key: StepKey, until: string, now: string): Statement[] {
+  return [
+    ...stepTransition({ key, fields: { sleep_until: until }, now }),
+    ...runTransition({ runId: key.run_id, workflow: { existing: true }, fields: { sleep_until: until }, now }),
+  ];
 }

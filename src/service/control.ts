@@ -8,13 +8,17 @@ import type { JsonValue } from '../shared/json.js';
 import type { RunStatus } from '../shared/status.js';
 import { nowIso } from '../tracking/serialize.js';
 import { runTransition } from '../tracking/transitions.js';
-import { workflowBinding } from './bindings.js';
+import { followerOf, type FollowerStub, type FollowRequest } from '../engine/follow-request.js';
+import { workflowBinding, workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import { startRun, type StartOutcome } from './start.js';
 import { serviceDb, writeBatch } from './storage.js';
 
-/** The status each action puts a run in; tracking inside the workflow moves it on from there. */
+/**
+ * The status each action puts a run in, recorded only by a service without a `WORKFLOW_TRACKER`
+ * binding: with one, the run's follower records what the engine did instead.
+ */
 const STATUS_AFTER: Record<ControlAction, RunStatus | null> = {
   pause: 'Paused',
   resume: 'Running',
@@ -22,6 +26,25 @@ const STATUS_AFTER: Record<ControlAction, RunStatus | null> = {
   restart: 'Queued',
   event: null,
 };
+
+const FINISHED: readonly InstanceStatus['status'][] = ['complete', 'errored', 'terminated'];
+
+/** The engine statuses an action is refused in, and why: what the engine itself would not do. */
+function refusal(action: ControlAction, status: InstanceStatus['status']): string | null {
+  const finished = FINISHED.includes(status);
+  const paused = status === 'paused' || status === 'waitingForPause';
+  switch (action) {
+    case 'pause':
+      return finished ? 'it has finished' : paused ? 'it is already paused' : null;
+    case 'resume':
+      return paused ? null : finished ? 'it has finished' : 'it is not paused';
+    case 'terminate':
+    case 'event':
+      return finished ? 'it has finished' : null;
+    case 'restart':
+      return null;
+  }
+}
 
 /** Statuses a run can be retried from. */
 const RETRYABLE: readonly string[] = ['Errored', 'Terminated'];
@@ -83,16 +106,24 @@ export async function controlRun(
   const db = serviceDb(env);
   const run = await requireRun(db, runId);
   const instance = await instanceOf(env, run, options);
+  const verb = action === 'event' ? 'send an event to' : action;
+  const engine = await instance.status().catch((error: unknown) => {
+    throw new ConflictError(`Cannot ${verb} run '${runId}': Cloudflare Workflows cannot tell its status (${error instanceof Error ? error.message : String(error)}).`, error);
+  });
+  const refused = refusal(action, engine.status);
+  if (refused) throw new ConflictError(`Cannot ${verb} run '${runId}': ${refused} (Cloudflare Workflows reports it ${engine.status}).`);
   try {
     await perform(instance, action, event);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new ConflictError(`Cannot ${action === 'event' ? 'send an event to' : action} run '${runId}' (status ${run.status}): ${reason}`, error);
+    throw new ConflictError(`Cannot ${verb} run '${runId}' (Cloudflare Workflows reports it ${engine.status}): ${reason}`, error);
   }
   const now = nowIso();
-  const status = STATUS_AFTER[action];
+  const follower = followerOf(env, runId);
+  if (follower) await followAfterControl(follower, action, { runId, workflowName: run.workflow_name, binding: workflowBindingName(run.workflow_name, options) });
+  const status = follower ? null : STATUS_AFTER[action];
   const statements: Statement[] = [];
-  if (action === 'restart') statements.push(...resetRunHistory(runId));
+  if (action === 'restart' && !follower) statements.push(...resetRunHistory(runId));
   if (status !== null) {
     const fields: RunFields = { status };
     statements.push(
@@ -112,6 +143,23 @@ export async function controlRun(
   if (!row) throw new FlowflareError('INTERNAL', 'The run could not be read back.');
   return { result: { action, run: toRun(row) }, events: written.events };
 }
+
+/**
+ * Lets the run's follower record what the action made the engine do before the answer is read;
+ * a follower that does not answer in time only delays the record, which follows live.
+ */
+async function followAfterControl(follower: FollowerStub, action: ControlAction, request: FollowRequest): Promise<void> {
+  try {
+    await follower.follow(request);
+    if (action === 'restart') await follower.restarted();
+    else await follower.sync(CONTROL_SYNC_MS);
+  } catch (error) {
+    console.error(`[flowflare] the follower of run ${request.runId} did not answer after ${action}; its record follows later:`, error);
+  }
+}
+
+/** How long a control action waits for the engine's answer to be recorded. */
+const CONTROL_SYNC_MS = 2000;
 
 /**
  * Retries a failed (Errored or Terminated) run as a new run of the same workflow, with the same

@@ -20,14 +20,6 @@ export function assertInstanceId(instanceId: unknown, where: string): asserts in
   );
 }
 
-/**
- * True for the error Workflows throws into an invocation it stops (pause, terminate, restart):
- * the invocation ends, but neither the run nor the step it was in has failed.
- */
-export function isEngineAbort(error: unknown): boolean {
-  return error instanceof Error && /^Aborting engine/.test(error.message);
-}
-
 /** Returns the D1 binding, or fails with a message that says how to bind it. */
 export function requireDb(env: unknown, where: string): D1Database {
   const db = (env as Partial<TrackingEnv> | null | undefined)?.DB;

@@ -1,8 +1,5 @@
 import type { WorkflowSleepDuration, WorkflowStep, WorkflowStepConfig, WorkflowStepContext, WorkflowTimeoutDuration } from 'cloudflare:workers';
-import type { RunTracker } from '../tracking/run-tracker.js';
-import { isEngineAbort } from './guards.js';
 import { durationToMs } from './retry-options.js';
-import { retryDelayAfter, retryTime, stepRetryPolicy } from './retry-policy.js';
 
 /** The `step` a `TrackedWorkflow` hands to `run()`: Cloudflare's `WorkflowStep`, plus the run's id. */
 export interface TrackedStep extends WorkflowStep {
@@ -12,71 +9,66 @@ export interface TrackedStep extends WorkflowStep {
 
 type Callback<T> = (ctx: WorkflowStepContext) => Promise<T>;
 
+/** What the wrapped step tells the run's follower, without waiting for it. */
+export interface StepSignals {
+  /** A `waitForEvent` starts: its deadline, which the engine's own event does not carry. */
+  waiting(stepName: string, stepCount: number, until: Date | null): void;
+  /** A sleep or wait is over: the follower may be resting and should look again now. */
+  resumed(): void;
+  /** A `step.do` returned: for an outputs policy the follower cannot apply itself. */
+  returned(stepName: string, stepCount: number, value: unknown): void;
+  /** A `waitForEvent` received its event (the engine's event does not carry it). */
+  received(stepName: string, stepCount: number, value: unknown): void;
+}
+
 /**
- * Wraps Cloudflare's step so that each call is recorded by `tracker` and behaves exactly as the
- * original: same arguments, same results, same errors, same retries (Workflows' own).
+ * Wraps Cloudflare's step so that `run()` also gets `step.instanceId`, and the run's follower hears
+ * about what the engine's events do not say (a wait's deadline) or says late (the end of a rest).
+ * Every call behaves exactly as the original: same arguments, results, errors and retries.
  */
-export function trackedStep(step: WorkflowStep, tracker: RunTracker): TrackedStep {
+export function trackedStep(step: WorkflowStep, instanceId: string, signals: StepSignals): TrackedStep {
+  const counts = new Map<string, number>();
+  const nextCount = (name: string) => {
+    const count = (counts.get(name) ?? 0) + 1;
+    counts.set(name, count);
+    return count;
+  };
+
   function doStep<T>(name: string, configOrCallback: WorkflowStepConfig | Callback<T>, maybeCallback?: Callback<T>) {
-    const config = typeof configOrCallback === 'function' ? undefined : configOrCallback;
-    const callback = (typeof configOrCallback === 'function' ? configOrCallback : maybeCallback) as Callback<T>;
-    if (typeof name !== 'string' || typeof callback !== 'function') {
-      // Let Workflows reject the call with its own error.
-      return (step.do as (...a: unknown[]) => Promise<T>)(name, configOrCallback, maybeCallback);
-    }
-    const { key, number } = tracker.nextStep(name);
-    let ran = false;
-    const wrapped: Callback<T> = (ctx) => {
-      ran = true;
-      const policy = stepRetryPolicy(ctx);
-      return tracker.attempt(key, number, ctx.attempt, policy.limit, () => callback(ctx), (error) =>
-        retryTime(retryDelayAfter(policy, ctx.attempt, error)),
-      );
-    };
-    const promise = config === undefined ? step.do(name, wrapped as never) : step.do(name, config, wrapped as never);
-    // Return Workflows' own promise (it carries rollback()); note cached results on the side.
+    const count = typeof name === 'string' ? nextCount(name) : 0;
+    const promise = (step.do as (...a: unknown[]) => Promise<T>)(name, configOrCallback, maybeCallback);
+    // Return Workflows' own promise (it carries rollback()); report the result on the side.
     promise.then(
-      (value) => (ran ? undefined : tracker.cachedStep(key, number, value)),
+      (value) => signals.returned(name, count, value),
       () => undefined,
     );
     return promise;
   }
 
-  async function pauseFor<T>(
-    name: string,
-    kind: 'sleep' | 'waitForEvent',
-    until: Date | null,
-    wait: () => Promise<T>,
-    waitingFor?: string,
-  ): Promise<T> {
-    const { key, number } = tracker.nextStep(name);
-    const recording = await tracker.pause(key, number, kind, until, waitingFor);
-    try {
-      const value = await wait();
-      if (recording) tracker.resume(key, { value: kind === 'waitForEvent' ? value : undefined });
-      return value;
-    } catch (error) {
-      // A pause or terminate during a sleep or a wait ends this invocation; the step goes on
-      // (resume) or the run ends (terminate): neither is the step's outcome.
-      if (recording && !isEngineAbort(error)) tracker.resume(key, { error });
-      throw error;
-    }
+  async function rest<T>(wait: () => Promise<T>): Promise<T> {
+    const value = await wait();
+    signals.resumed();
+    return value;
   }
 
   return {
-    instanceId: tracker.runId,
+    instanceId,
     do: doStep as WorkflowStep['do'],
-    sleep: (name: string, duration: WorkflowSleepDuration) =>
-      pauseFor(name, 'sleep', new Date(Date.now() + durationToMs(duration)), () => step.sleep(name, duration)),
-    sleepUntil: (name: string, timestamp: Date | number) =>
-      pauseFor(name, 'sleep', new Date(timestamp), () => step.sleepUntil(name, timestamp)),
-    waitForEvent: ((name: string, options: { type: string; timeout?: WorkflowTimeoutDuration | number }) =>
-      pauseFor(
-        name,
-        'waitForEvent',
-        options?.timeout === undefined ? null : new Date(Date.now() + durationToMs(options.timeout)),
-        () => step.waitForEvent(name, options),
-        options?.type,
-      )) as WorkflowStep['waitForEvent'],
+    sleep: (name: string, duration: WorkflowSleepDuration) => {
+      nextCount(name);
+      return rest(() => step.sleep(name, duration));
+    },
+    sleepUntil: (name: string, timestamp: Date | number) => {
+      nextCount(name);
+      return rest(() => step.sleepUntil(name, timestamp));
+    },
+    waitForEvent: (async (name: string, options: { type: string; timeout?: WorkflowTimeoutDuration | number }) => {
+      const timeout = options?.timeout;
+      const count = nextCount(name);
+      signals.waiting(name, count, timeout === undefined ? null : new Date(Date.now() + durationToMs(timeout)));
+      const event = await step.waitForEvent(name, options);
+      signals.received(name, count, event);
+      return event;
+    }) as WorkflowStep['waitForEvent'],
   } as TrackedStep;
 }

@@ -2,10 +2,11 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloud
 import type { JsonObject } from '../shared/json.js';
 import { DEFAULT_MAX_JSON_BYTES } from '../tracking/attempts.js';
 import type { StorePolicy } from '../tracking/redact.js';
-import { RunTracker } from '../tracking/run-tracker.js';
-import { publisherFor } from '../realtime/publish.js';
-import { isEngineAbort, requireDb, type TrackingEnv } from './guards.js';
-import { trackedStep, type TrackedStep } from './tracked-step.js';
+import { followerOf, type FollowRequest } from '../engine/follow-request.js';
+import { payloadFacts } from '../ingest/engine-changes.js';
+import { storeValue } from '../tracking/redact.js';
+import type { TrackingEnv } from './guards.js';
+import { trackedStep, type StepSignals, type TrackedStep } from './tracked-step.js';
 
 /** How a `TrackedWorkflow` records its runs; set as `static tracking = { … }` on the subclass. */
 export interface TrackingOptions<Params = unknown> {
@@ -72,30 +73,62 @@ export abstract class TrackedWorkflow<Env extends TrackingEnv = TrackingEnv, Par
 
 function trackedRun(run: RunFn) {
   return async function (this: TrackedWorkflow, event: Readonly<WorkflowEvent<unknown>>, step: WorkflowStep): Promise<unknown> {
-    const env = (this as unknown as { env: unknown }).env;
+    const self = this as unknown as { env: unknown; ctx: ExecutionContext };
     const options = optionsOf(this);
-    const tracker = new RunTracker(requireDb(env, 'TrackedWorkflow'), event.instanceId, {
+    const runId = event.instanceId;
+    const follower = followerOf(self.env, runId);
+    if (!follower) warnUnfollowed();
+    const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+    const outputs = options.outputs ?? 'all';
+    const base = {
+      runId,
       workflowName: options.name ?? defaultName(Object.getPrototypeOf(Object.getPrototypeOf(this)).constructor.name as string),
-      inputs: (options.inputs ?? 'all') as StorePolicy<unknown>,
-      outputs: options.outputs ?? 'all',
-      maxJsonBytes: options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES,
-      sink: publisherFor(env),
-    });
+      // a function policy is applied here, to each value; the follower then stores no engine output
+      outputs: outputs === 'all' ? ('all' as const) : ('none' as const),
+      maxJsonBytes,
+    };
+    // Signals are never awaited: the run goes on whatever becomes of them (a replay sends them again).
+    const signal = (request: Partial<FollowRequest>) => {
+      if (!follower) return;
+      self.ctx.waitUntil(
+        follower.follow({ ...base, ...request }).catch((error: unknown) => {
+          console.error(`[flowflare] TrackedWorkflow could not signal the follower of run ${runId}:`, error);
+        }),
+      );
+    };
     const payload = event.payload;
-    tracker.start(payload, refsOf(payload), metadataOf(payload, options));
-    let output: unknown;
-    try {
-      output = await run.call(this, event, trackedStep(step, tracker));
-    } catch (error) {
-      // Workflows stops an invocation it pauses or terminates by throwing into it; that is not
-      // the run's failure.
-      if (isEngineAbort(error)) await tracker.flush();
-      else await tracker.fail(error);
-      throw error;
-    }
-    await tracker.complete(output);
+    const refs = payloadFacts(payload);
+    signal({
+      input: storeValue(payload, (options.inputs ?? 'all') as StorePolicy<unknown>, maxJsonBytes),
+      metadata: metadataOf(payload, options),
+      ref_id: refs.ref_id,
+      ref_type: refs.ref_type,
+    });
+    const custom = typeof outputs === 'function' ? outputs : null;
+    const signals: StepSignals = {
+      waiting: (stepName, stepCount, until) => signal({ wait: { stepName, stepCount, until: until?.toISOString() ?? null } }),
+      resumed: () => signal({}),
+      returned: (stepName, stepCount, value) => {
+        if (custom) signal({ stepOutput: { stepName, stepCount, output: storeValue(value, custom, maxJsonBytes) } });
+      },
+      received: (stepName, stepCount, value) => {
+        if (outputs !== 'none') signal({ stepOutput: { stepName, stepCount, output: storeValue(value, outputs, maxJsonBytes) } });
+        else signal({});
+      },
+    };
+    const output = await run.call(this, event, trackedStep(step, runId, signals));
+    if (custom) signal({ runOutput: storeValue(output, custom, maxJsonBytes) });
     return output;
   };
+}
+
+let warned = false;
+function warnUnfollowed(): void {
+  if (warned) return;
+  warned = true;
+  console.warn(
+    '[flowflare] TrackedWorkflow: this Worker has no WORKFLOW_TRACKER binding, so runs not started through the workflow service are not followed. Bind the WorkflowTracker Durable Object (npx flowflare-setup does it).',
+  );
 }
 
 function optionsOf(instance: object): TrackingOptions<unknown> {
@@ -110,12 +143,6 @@ export function defaultName(className: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase();
-}
-
-function refsOf(payload: unknown): { ref_id: string | null; ref_type: string | null } {
-  const p = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : typeof v === 'number' ? String(v) : null);
-  return { ref_id: text(p.ref_id), ref_type: text(p.ref_type) };
 }
 
 function metadataOf(payload: unknown, options: TrackingOptions<unknown>): JsonObject | null {
