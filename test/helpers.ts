@@ -37,3 +37,26 @@ export async function rows<T = Record<string, unknown>>(sql: string, ...params: 
 export function newId(prefix: string): string {
   return `${prefix}-${crypto.randomUUID()}`;
 }
+
+/**
+ * True when `actual` is `expected` with some entries left out, in the same order: what a live log
+ * of folded batches shows of a run (each batch records each entity once, never a step backwards).
+ */
+export function isSubsequence(actual: readonly string[], expected: readonly string[]): boolean {
+  let i = 0;
+  for (const item of expected) if (actual[i] === item) i++;
+  return i === actual.length;
+}
+
+/** Waits until the run's record has caught up with the engine's status. */
+export async function recordedAs(id: string, status: string): Promise<void> {
+  await eventually(async () => (await rows('SELECT 1 FROM workflow_runs WHERE id = ? AND status = ?', id, status)).length > 0);
+}
+
+/** Waits until a run's follower has recorded the engine's last event of the run (its end). */
+export async function followedToEnd(id: string): Promise<void> {
+  await eventually(async () => {
+    const mark = await env.DB.prepare('SELECT mark FROM workflow_run_cursors WHERE run_id = ?').bind(id).first<string>('mark');
+    return mark !== null && /^workflow_(completed|errored|terminated)@/.test(mark);
+  });
+}

@@ -63,11 +63,11 @@ function derivedAssignments(fields: RunFields, target: string): string[] {
     out.push(`completed_at = CASE WHEN ${target}.status IN ${FINAL} THEN ifnull(${target}.completed_at, ${target}.updated_at) ELSE NULL END`);
   }
   if (fields.sleep_until === undefined) {
-    // a Waiting run's sleep_until is the wait's deadline
-    out.push(`sleep_until = CASE WHEN ${target}.status IN ('Sleeping', 'Waiting') THEN ${target}.sleep_until ELSE NULL END`);
+    // a Waiting run's sleep_until is the wait's deadline; a Paused run keeps what it paused in
+    out.push(`sleep_until = CASE WHEN ${target}.status IN ('Sleeping', 'Waiting', 'Paused') THEN ${target}.sleep_until ELSE NULL END`);
   }
   if (fields.waiting_for === undefined) {
-    out.push(`waiting_for = CASE WHEN ${target}.status = 'Waiting' THEN ${target}.waiting_for ELSE NULL END`);
+    out.push(`waiting_for = CASE WHEN ${target}.status IN ('Waiting', 'Paused') THEN ${target}.waiting_for ELSE NULL END`);
   }
   return out;
 }

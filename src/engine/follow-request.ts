@@ -1,3 +1,4 @@
+import type { Statement } from '../db/statement.js';
 import type { JsonObject } from '../shared/json.js';
 
 /**
@@ -28,6 +29,8 @@ export interface FollowRequest {
   stepOutput?: { stepName: string; stepCount: number; output: string | null };
   /** The run's output as it may be stored (JSON text), likewise. */
   runOutput?: string | null;
+  /** Tracking writes D1 refused for now (a helper's), for the follower to write when it can. */
+  statements?: Statement[];
 }
 
 /** The follower methods callers use on a `WorkflowTracker` stub. */

@@ -194,7 +194,9 @@ export class RunFollower {
         batch.push(read);
         // a run never recorded gets its identity from workflow_started: wait for it
         const needsStart = !state.recorded && !batch.some((e) => e.type === 'workflow_started');
-        if (batch.length < MAX_BATCH && (needsStart || !isTerminal(read))) continue;
+        // a failed attempt ends the batch, so that live views see the step waiting for its retry
+        const ends = isTerminal(read) || read.type === 'attempt_errored';
+        if (batch.length < MAX_BATCH && (needsStart || !ends)) continue;
       }
       if (batch.length > 0) {
         const last = batch.at(-1)!;
@@ -349,8 +351,6 @@ function stateOf(record: FollowRecord, followed: FollowedRun): RunState {
     status: (followed.run?.status ?? null) as RunStatus | null,
     hasInput: record.inputGiven || followed.run?.input_params != null,
     given: {},
-    starting: new Map(),
-    completing: new Map(),
     waitHint: record.wait ?? null,
     pause: pause
       ? {

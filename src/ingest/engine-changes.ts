@@ -6,7 +6,7 @@ import type { RunStatus } from '../shared/status.js';
 import { parseStepName, type EngineEvent } from '../engine/events.js';
 import { safeStringify } from '../tracking/serialize.js';
 import { runTransition, stepTransition, type RunWorkflow } from '../tracking/transitions.js';
-import type { AttemptFields } from '../db/steps.js';
+import { upsertAttempt, type AttemptFields } from '../db/steps.js';
 
 /** A sleep or wait the run is in, as the records say. */
 export interface OpenPause {
@@ -37,10 +37,6 @@ export interface RunState {
    * the run's creation when it has no record yet.
    */
   given: RunFields;
-  /** Steps started whose first attempt is not recorded yet: their config, recorded with it. */
-  starting: Map<string, { max_retries: number | null; started_at: string }>;
-  /** Attempts completed whose step's completion is not recorded yet. */
-  completing: Map<string, AttemptFields>;
   /** The deadline of a wait, from the workflow's own signal (the engine's event has none). */
   waitHint: { stepName: string; stepCount: number; until: string | null } | null;
 }
@@ -66,43 +62,69 @@ export function payloadFacts(payload: unknown): { ref_id: string | null; ref_typ
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** A step's changes in one batch, folded. */
+interface StepDraft {
+  key: StepKey;
+  fields: StepFields;
+  attempts: Map<number, AttemptFields>;
+  now: string;
+}
+
 /**
  * Turns engine events (in order) into the statements that record them, and moves `state` on.
- * Every statement is an idempotent upsert; each transition appends its event to the log.
+ * A batch is folded into one record per entity (the run, each step, each attempt): a follower that
+ * catches up on a long history writes each entity's end state once, never a step backwards. Every
+ * statement is an idempotent upsert; each entity's record appends its event to the log.
  */
 export function engineChanges(state: RunState, events: readonly EngineEvent[], options: IngestOptions): Statement[] {
-  const out: Statement[] = [];
   const value = (v: unknown) => capJson(safeStringify(v), options.maxJsonBytes);
   // with outputs 'none' the engine's outputs are left out (a sender may store its own version)
   const output = (v: unknown): { output_result?: string | null } => (options.outputs === 'none' ? {} : { output_result: value(v) });
 
-  const run = (fields: RunFields, now: string, params?: unknown) => {
-    if (fields.status !== undefined && fields.status === state.status && Object.keys(fields).length === 1) return;
-    let workflow: RunWorkflow = { existing: true };
-    if (state.recorded && Object.keys(state.given).length > 0) {
-      fields = { ...state.given, ...fields };
-      state.given = {};
+  const statusBefore = state.status;
+  // each batch records engine events once (the cursor sees to that): its events are never replays
+  const last = events.at(-1);
+  const source = last ? `engine:${last.eventId}@${last.timestamp}` : undefined;
+  const recordedBefore = state.recorded;
+  let runFields: RunFields = {};
+  let runNow = '';
+  let params: unknown;
+  const steps = new Map<string, StepDraft>();
+
+  const run = (fields: RunFields, now: string, payload?: unknown) => {
+    runFields = { ...runFields, ...fields };
+    if (fields.status !== undefined) {
+      // columns that belong to an earlier status of the batch are derived again from the new one
+      if (!('sleep_until' in fields)) delete runFields.sleep_until;
+      if (!('waiting_for' in fields)) delete runFields.waiting_for;
     }
-    if (!state.recorded) {
-      // a new run: its workflow identity from what the senders said, else from the payload
-      const fromPayload = payloadFacts(params);
-      const metadataText = fromPayload.metadata ? JSON.stringify(fromPayload.metadata) : undefined;
-      const given = state.given;
-      const ref_id = given.ref_id !== undefined ? given.ref_id : fromPayload.ref_id;
-      const ref_type = given.ref_type !== undefined ? given.ref_type : fromPayload.ref_type;
-      const metadata = given.metadata !== undefined ? given.metadata : metadataText;
-      workflow = { identity: { name: state.workflowName, ref_id, ref_type }, metadata: metadata ?? null };
-      fields = { ...given, ref_id, ref_type, ...(metadata ? { metadata } : {}), ...fields };
-      state.recorded = true;
-      state.given = {};
-    }
-    out.push(...runTransition({ runId: state.runId, workflow, fields, now }));
+    runNow = now;
+    if (payload !== undefined) params = payload;
     if (fields.status !== undefined) state.status = fields.status as RunStatus;
   };
   const step = (key: StepKey, fields: StepFields, now: string, attempt?: AttemptFields) => {
-    out.push(...stepTransition({ key, fields, now, ...(attempt ? { attempt } : {}) }));
+    const id = `${key.step_count}:${key.step_name}`;
+    const draft = steps.get(id) ?? { key, fields: {}, attempts: new Map(), now };
+    const merged: StepFields = { ...draft.fields, ...fields };
+    // a completion given later derives the duration from the step's start
+    if (fields.completed_at && fields.duration_ms === undefined) delete merged.duration_ms;
+    draft.fields = merged;
+    draft.now = now;
+    if (attempt) {
+      const before = draft.attempts.get(attempt.attempt);
+      const a: AttemptFields = { ...before, ...attempt, started_at: before?.started_at ?? attempt.started_at ?? null };
+      if (a.started_at && a.ended_at) a.duration_ms = Date.parse(a.ended_at) - Date.parse(a.started_at);
+      draft.attempts.set(attempt.attempt, a);
+    }
+    steps.set(id, draft);
   };
-  const resting = (): RunStatus => (state.pause ? (state.pause.kind === 'sleep' ? 'Sleeping' : 'Waiting') : 'Running');
+  /** A run that goes on (resumed) is back in the sleep or wait it was in, with its deadline. */
+  const goingOn = (): RunFields => {
+    const pause = state.pause;
+    if (!pause) return { status: 'Running' };
+    if (pause.kind === 'sleep') return { status: 'Sleeping', sleep_until: pause.until };
+    return { status: 'Waiting', waiting_for: pause.eventType, sleep_until: pause.until };
+  };
 
   for (const e of events) {
     const now = iso(e.timestamp);
@@ -117,14 +139,14 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         break;
       }
       case 'workflow_running':
-        run({ status: resting() }, now);
+        run(goingOn(), now);
         break;
       case 'workflow_waiting_for_pause':
       case 'workflow_paused':
         run({ status: 'Paused' }, now);
         break;
       case 'workflow_completed':
-        run({ status: 'Completed', ...output(e.output), error: null, completed_at: now }, now);
+        run({ status: 'Completed', ...output(e.output), completed_at: now }, now);
         break;
       case 'workflow_errored':
         run({ status: 'Errored', error: JSON.stringify(e.error ?? { name: 'Error', message: 'the workflow failed' }), completed_at: now }, now);
@@ -133,17 +155,13 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         run({ status: 'Terminated', completed_at: now }, now);
         break;
       case 'step_started':
-        // recorded with its first attempt, which the engine starts at once
-        state.starting.set(e.stepName, { max_retries: e.config?.retries.limit ?? null, started_at: now });
+        step(keyOf(state, e.stepName), { step_type: 'do', status: 'Running', max_retries: e.config?.retries.limit ?? null, started_at: now }, now);
         if (state.status !== 'Running') run({ status: 'Running' }, now);
         break;
       case 'attempt_started': {
-        const started = state.starting.get(e.stepName);
-        state.starting.delete(e.stepName);
         step(
           keyOf(state, e.stepName),
           {
-            ...(started ? { step_type: 'do', max_retries: started.max_retries, started_at: started.started_at } : {}),
             status: 'Running',
             attempts: e.attempt,
             retry_count: e.attempt - 1,
@@ -157,8 +175,7 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         break;
       }
       case 'attempt_completed':
-        // recorded with the step's completion, which the engine records at once
-        state.completing.set(e.stepName, { attempt: e.attempt, status: 'Completed', ended_at: now });
+        step(keyOf(state, e.stepName), { attempts: e.attempt }, now, { attempt: e.attempt, status: 'Completed', ended_at: now });
         break;
       case 'attempt_errored': {
         const error = JSON.stringify(e.error);
@@ -171,12 +188,9 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         );
         break;
       }
-      case 'step_completed': {
-        const attempt = state.completing.get(e.stepName);
-        state.completing.delete(e.stepName);
-        step(keyOf(state, e.stepName), { status: 'Completed', ...output(e.output), error: null, next_retry_at: null, completed_at: now }, now, attempt);
+      case 'step_completed':
+        step(keyOf(state, e.stepName), { status: 'Completed', ...output(e.output), error: null, next_retry_at: null, completed_at: now }, now);
         break;
-      }
       case 'step_errored':
         step(keyOf(state, e.stepName), { status: 'Failed', next_retry_at: null, completed_at: now }, now);
         break;
@@ -216,20 +230,35 @@ export function engineChanges(state: RunState, events: readonly EngineEvent[], o
         break;
     }
   }
-  // what the engine has not finished saying yet is recorded now rather than waited for
-  for (const [stepName, started] of state.starting) {
-    step(keyOf(state, stepName), { step_type: 'do', status: 'Running', ...started }, started.started_at);
-  }
-  state.starting.clear();
-  for (const [stepName, attempt] of state.completing) {
-    step(keyOf(state, stepName), { attempts: attempt.attempt }, attempt.ended_at ?? iso(Date.now()), attempt);
-  }
-  state.completing.clear();
-  if (state.recorded && Object.keys(state.given).length > 0) {
-    out.push(...runTransition({ runId: state.runId, workflow: { existing: true }, fields: state.given, now: iso(Date.now()) }));
-    state.given = {};
-  }
-  return out;
+  const stepStatements = [...steps.values()].flatMap((d) => {
+    const attempts = [...d.attempts.values()].sort((x, y) => x.attempt - y.attempt);
+    const latest = attempts.pop();
+    return [...attempts.map((a) => upsertAttempt(d.key, a, d.now)), ...stepTransition({ key: d.key, fields: d.fields, now: d.now, source, ...(latest ? { attempt: latest } : {}) })];
+  });
+  const runStatements = runRecord(state, runFields, runNow || iso(Date.now()), params, statusBefore, source);
+  // A new run is recorded before its steps (their events then know its workflow and refs), and so
+  // is a run that starts or goes on; a run that comes to rest or ends is recorded after its steps.
+  const runFirst = !recordedBefore || state.status === 'Queued' || state.status === 'Running';
+  return runFirst ? [...runStatements, ...stepStatements] : [...stepStatements, ...runStatements];
+}
+
+/** The run's record for a batch: its folded fields, with what senders gave, creating the run if new. */
+function runRecord(state: RunState, folded: RunFields, now: string, params: unknown, statusBefore: RunStatus | null, source?: string): Statement[] {
+  let fields: RunFields = { ...state.given, ...folded };
+  state.given = {};
+  const keys = Object.keys(fields);
+  if (keys.length === 0) return [];
+  if (state.recorded && keys.length === 1 && fields.status === statusBefore) return [];
+  if (state.recorded) return runTransition({ runId: state.runId, workflow: { existing: true }, fields, now, source });
+  // a new run: its workflow identity from what the senders said, else from the payload
+  const fromPayload = payloadFacts(params);
+  const ref_id = fields.ref_id !== undefined ? fields.ref_id : fromPayload.ref_id;
+  const ref_type = fields.ref_type !== undefined ? fields.ref_type : fromPayload.ref_type;
+  const metadata = fields.metadata !== undefined ? fields.metadata : fromPayload.metadata ? JSON.stringify(fromPayload.metadata) : null;
+  fields = { ...fields, ref_id, ref_type, ...(metadata ? { metadata } : {}) };
+  state.recorded = true;
+  const workflow: RunWorkflow = { identity: { name: state.workflowName, ref_id, ref_type }, metadata: metadata ?? null };
+  return runTransition({ runId: state.runId, workflow, fields, now, source });
 }
 
 function keyOf(state: RunState, stepName: string): StepKey {

@@ -25,7 +25,7 @@ export function addFacts(facts: Facts, request: FollowRequest, now: string): Fac
   if (request.ref_id !== undefined) run.ref_id = request.ref_id;
   if (request.ref_type !== undefined) run.ref_type = request.ref_type;
   if (request.runOutput !== undefined) run.output_result = request.runOutput;
-  const steps = [...facts.steps];
+  const steps = [...facts.steps, ...(request.statements ?? [])];
   if (request.stepOutput) {
     const { stepName, stepCount, output } = request.stepOutput;
     steps.push(...stepTransition({ key: { run_id: request.runId, step_name: stepName, step_count: stepCount }, fields: { output_result: output }, now }));

@@ -18,6 +18,11 @@ export interface RunChange {
   workflow: RunWorkflow;
   fields: RunFields;
   now: string;
+  /**
+   * What makes this change unique when it is not a replayed write (the engine event it records):
+   * it is then appended even when its fields repeat the entity's latest event.
+   */
+  source?: string;
 }
 
 /**
@@ -37,7 +42,7 @@ export function runTransition(change: RunChange): Statement[] {
     out.push(...upsertRun(runId, ref, fields, now));
   }
   out.push(syncWorkflowStatus(runId, now));
-  out.push(appendRunEvent(runId, contentKey(fields), now));
+  out.push(appendRunEvent(runId, contentKey({ ...fields, source: change.source }), now));
   return out;
 }
 
@@ -47,12 +52,14 @@ export interface StepChange {
   fields: StepFields;
   attempt?: AttemptFields;
   now: string;
+  /** As {@link RunChange.source}. */
+  source?: string;
 }
 
 /** Statements for one step transition: the step, its attempt, the event. One batch. */
 export function stepTransition(change: StepChange): Statement[] {
   const out = [upsertStep(change.key, change.fields, change.now)];
   if (change.attempt) out.push(upsertAttempt(change.key, change.attempt, change.now));
-  out.push(appendStepEvent(change.key, contentKey({ ...change.fields, attempt: change.attempt?.attempt, outcome: change.attempt?.status }), change.now));
+  out.push(appendStepEvent(change.key, contentKey({ ...change.fields, attempt: change.attempt?.attempt, outcome: change.attempt?.status, source: change.source }), change.now));
   return out;
 }

@@ -212,6 +212,25 @@ async function sendAlone(db: D1Database, statements: readonly Statement[]): Prom
 }
 
 /**
+ * Takes the statements kept after failed writes of one scope (one run) out of the writer, for a
+ * caller that hands them to something more durable (the run's follower).
+ */
+export function takeKeptWrites(db: D1Database, scope: string): Statement[] {
+  const lane = lanes.get(db)?.get(scope);
+  if (!lane) return [];
+  const kept = lane.kept;
+  lane.kept = [];
+  return kept;
+}
+
+/** Gives back statements taken with {@link takeKeptWrites} that could not be handed on. */
+export function returnKeptWrites(db: D1Database, scope: string, statements: Statement[]): void {
+  if (statements.length === 0) return;
+  const lane = laneOf(db, scope);
+  lane.kept = [...statements, ...lane.kept];
+}
+
+/**
  * True for an error D1 gives for the statements themselves (a constraint, a type, a missing table
  * or column): sending the same statements again cannot succeed. Anything else (a lost connection,
  * an overloaded or restarting database) is worth keeping for later.

@@ -4,6 +4,8 @@ import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } fro
 import { nowIso } from '../tracking/serialize.js';
 import { writeAndPublish, writeTracking } from '../tracking/writer.js';
 import { publisherFor } from '../realtime/publish.js';
+import { followerOf } from '../engine/follow-request.js';
+import { afterTrackingWrite } from './announce.js';
 import {
   assertInstanceId,
   assertName,
@@ -60,10 +62,15 @@ export async function trackDurableStep<T extends Rpc.Serializable<T>>(
   const db = requireDb(env, 'trackDurableStep');
   const config = retryOptions === undefined ? undefined : toStepConfig(retryOptions);
   const sink = publisherFor(env);
+  // With a follower the engine's own events record this step, its attempts and retries; the
+  // helper only makes sure the run is followed. Without one, it records them itself.
+  const followed = followerOf(env, instanceId) !== null;
+  if (followed) await afterTrackingWrite(env, db, instanceId, null);
   let lastAttempt = 0;
 
   const callback = async (ctx: WorkflowStepContext): Promise<T> => {
     lastAttempt = ctx.attempt;
+    if (followed) return runAttempt(ctx);
     const policy = stepRetryPolicy(ctx);
     const info: AttemptInfo = {
       key: { run_id: instanceId, step_name: stepName, step_count: ctx.step?.count ?? 1 },
@@ -74,16 +81,21 @@ export async function trackDurableStep<T extends Rpc.Serializable<T>>(
     void writeTracking(db, attemptStarted(info), sink, instanceId);
     try {
       const result = await fn(ctx);
-      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), sink, instanceId);
+      await afterTrackingWrite(env, db, instanceId, await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), sink, instanceId));
       return result;
     } catch (error) {
       const nextRetryAt = retryTime(retryDelayAfter(policy, ctx.attempt, error));
-      await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), sink, instanceId);
-      const tracked = withRetryInfo(error, { retryCount: nextRetryAt === null ? ctx.attempt - 1 : ctx.attempt, nextRetryAt });
-      if (isNonRetryable(error) && tracked.name !== 'NonRetryableError') {
-        throw new NonRetryableError(tracked.message, tracked.name);
-      }
-      throw tracked;
+      await afterTrackingWrite(env, db, instanceId, await writeAndPublish(db, attemptFailed(info, error, nowIso(), nextRetryAt), sink, instanceId));
+      throw attemptError(error, ctx.attempt, nextRetryAt);
+    }
+  };
+
+  /** One attempt, for a followed run: the error carries the retry facts, nothing is written. */
+  const runAttempt = async (ctx: WorkflowStepContext): Promise<T> => {
+    try {
+      return await fn(ctx);
+    } catch (error) {
+      throw attemptError(error, ctx.attempt, retryTime(retryDelayAfter(stepRetryPolicy(ctx), ctx.attempt, error)));
     }
   };
 
@@ -92,4 +104,10 @@ export async function trackDurableStep<T extends Rpc.Serializable<T>>(
   } catch (error) {
     throw withRetryInfo(error, { retryCount: Math.max(0, lastAttempt - 1), nextRetryAt: null });
   }
+}
+
+/** The error a failed attempt throws: with its retry facts, and non-retryable when it says so. */
+function attemptError(error: unknown, attempt: number, nextRetryAt: string | null): Error {
+  const tracked = withRetryInfo(error, { retryCount: nextRetryAt === null ? attempt - 1 : attempt, nextRetryAt });
+  return isNonRetryable(error) && tracked.name !== 'NonRetryableError' ? new NonRetryableError(tracked.message, tracked.name) : tracked;
 }

@@ -2,6 +2,7 @@ import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } fro
 import { nowIso } from '../tracking/serialize.js';
 import { writeAndPublish, writeTracking } from '../tracking/writer.js';
 import { publisherFor } from '../realtime/publish.js';
+import { afterTrackingWrite } from './announce.js';
 import {
   assertInstanceId,
   assertName,
@@ -63,11 +64,11 @@ export async function trackStep<T>(
     void writeTracking(db, attemptStarted(info), sink, instanceId);
     try {
       const result = await fn();
-      await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), sink, instanceId);
+      await afterTrackingWrite(env, db, instanceId, await writeAndPublish(db, attemptSucceeded(info, result, nowIso()), sink, instanceId));
       return result;
     } catch (error) {
       const delay = retryDelayAfter(policy, attempt, error);
-      await writeAndPublish(db, attemptFailed(info, error, nowIso(), retryTime(delay)), sink, instanceId);
+      await afterTrackingWrite(env, db, instanceId, await writeAndPublish(db, attemptFailed(info, error, nowIso(), retryTime(delay)), sink, instanceId));
       if (delay === null) throw withRetryInfo(error, { retryCount: attempt - 1, nextRetryAt: null });
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

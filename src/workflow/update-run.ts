@@ -7,6 +7,7 @@ import { errorToJson, nowIso } from '../tracking/serialize.js';
 import { runTransition, stepTransition, type RunWorkflow } from '../tracking/transitions.js';
 import { writeAndPublish } from '../tracking/writer.js';
 import { publisherFor } from '../realtime/publish.js';
+import { afterTrackingWrite } from './announce.js';
 import { discoverWorkflowName } from './discover-name.js';
 import { requireDb, type TrackingEnv } from './guards.js';
 import { parseWith } from '../shared/validate.js';
@@ -41,6 +42,9 @@ function remember(runId: string): void {
  * Every change is appended to the event log in the same D1 batch. Tracking never throws for D1
  * failures (see API.md, "Guarantees"); it does throw for invalid input.
  *
+ * With the `WORKFLOW_TRACKER` binding the run is also followed from the Workflows engine's own
+ * events: a status written here stands until the engine's next event says otherwise.
+ *
  * @example
  * await updateWorkflowRun({ id: event.instanceId, status: 'Completed', output_result: JSON.stringify(result) }, this.env);
  */
@@ -62,8 +66,9 @@ export async function updateWorkflowRun(data: RunUpdate, env: TrackingEnv): Prom
     completed_at: input.completed_at,
   };
   const workflow = await resolveWorkflow(db, env, input);
-  await writeAndPublish(db, runTransition({ runId: input.id, workflow, fields, now: nowIso() }), publisherFor(env), input.id);
-  remember(input.id);
+  const outcome = await writeAndPublish(db, runTransition({ runId: input.id, workflow, fields, now: nowIso() }), publisherFor(env), input.id);
+  if (outcome.written) remember(input.id);
+  await afterTrackingWrite(env, db, input.id, outcome, 'identity' in workflow ? workflow.identity.name : undefined);
 }
 
 /** The older seed's name for {@link updateWorkflowRun}. */
@@ -81,10 +86,18 @@ async function resolveWorkflow(
   });
   if (input.workflow_name) return identity(input.workflow_name);
   if (knownRuns.has(input.id)) return { existing: true };
-  if ((await getRunWorkflowId(db, input.id)) !== null) return { existing: true };
+  let recorded: boolean | null = null;
+  try {
+    recorded = (await getRunWorkflowId(db, input.id)) !== null;
+  } catch (error) {
+    // D1 cannot tell now; the write is kept and retried like any other tracking write
+    console.error(`[flowflare] updateWorkflowRun: D1 read failed for run ${input.id}; recording it by its workflow binding:`, error);
+  }
+  if (recorded === true) return { existing: true };
   const discovered = await discoverWorkflowName(env, input.id);
   if (discovered) return identity(discovered);
-  if (input.workflow_id !== undefined && (await getWorkflowById(db, input.workflow_id))) {
+  if (recorded === null) return { existing: true };
+  if (input.workflow_id !== undefined && (await getWorkflowById(db, input.workflow_id).catch(() => null))) {
     return { workflowId: input.workflow_id };
   }
   throw new ValidationError(
@@ -140,7 +153,8 @@ export async function updateWorkflowStep(data: StepUpdate, env: TrackingEnv): Pr
     completed_at:
       input.completed_at ?? (input.status === 'Completed' || input.status === 'Failed' ? nowIso() : undefined),
   };
-  await writeAndPublish(db, stepTransition({ key, fields, now: nowIso() }), publisherFor(env), key.run_id);
+  const outcome = await writeAndPublish(db, stepTransition({ key, fields, now: nowIso() }), publisherFor(env), key.run_id);
+  await afterTrackingWrite(env, db, key.run_id, outcome);
 }
 
 /**
@@ -166,5 +180,6 @@ export async function recordStepRetry(data: StepRetry, env: TrackingEnv): Promis
     now,
     input.next_retry_at ?? now,
   );
-  await writeAndPublish(db, statements, publisherFor(env), input.run_id);
+  const outcome = await writeAndPublish(db, statements, publisherFor(env), input.run_id);
+  await afterTrackingWrite(env, db, input.run_id, outcome);
 }

@@ -87,7 +87,8 @@ describe('control answers from the engine', () => {
     expect(paused.status).toBe(200);
     expect(paused.body.run.status).toBe('Paused');
     const resumed = await post<ControlResult>(`/api/runs/${workflowId}/resume`, {});
-    expect(resumed.body.run.status).toBe('Waiting');
+    // back in its wait, and the record says for what
+    expect(resumed.body.run).toMatchObject({ status: 'Waiting', waiting_for: 'go' });
     const sent = await post<ControlResult>(`/api/runs/${workflowId}/events`, { type: 'go', payload: { ok: 1 } });
     expect(sent.status).toBe(200);
     const run = await recordedAs(workflowId, 'Completed');

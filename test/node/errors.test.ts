@@ -191,6 +191,7 @@ describe('--dry-run', () => {
       project.path('wrangler.toml'),
       project.path('migrations/flowflare/0001_initial.sql'),
       project.path('migrations/flowflare/0002_service.sql'),
+      project.path('migrations/flowflare/0003_engine.sql'),
       project.path('.dev.vars'),
       project.path('.gitignore'),
     ]);

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { trackStep, type TrackedStepError } from '../../src/workflow/index.js';
 import type { HelpersParams } from '../fixtures/helpers-workflow.js';
-import { newId, rows, waitForInstance } from '../helpers.js';
+import { newId, recordedAs, rows, waitForInstance } from '../helpers.js';
 
 interface AttemptRow {
   attempt: number;
@@ -85,8 +85,11 @@ describe('trackStep', () => {
     expect(JSON.parse(String(step?.error))).toEqual({ name: 'Error', message: 'attempt 3 failed' });
     expect(attempts.map((a) => a.status)).toEqual(['Failed', 'Failed', 'Failed']);
     expect(attempts[2]?.next_retry_at).toBeNull();
+    // the workflow caught the error and returned: the engine completed the run, so the run is
+    // Completed; the error the workflow recorded with updateWorkflowRun is kept beside it
+    await recordedAs(id, 'Completed');
     const [run] = await rows<Record<string, unknown>>('SELECT status, error FROM workflow_runs WHERE id = ?', id);
-    expect(run?.status).toBe('Errored');
+    expect(run?.status).toBe('Completed');
     expect(JSON.parse(String(run?.error))).toEqual({ name: 'Error', message: 'attempt 3 failed' });
   });
 
