@@ -12,6 +12,7 @@ declare global {
       ORDER: Workflow;
       SEED_STYLE: Workflow;
       PLAIN: Workflow;
+      LIFECYCLE_EVENTS: Queue;
       SERVICE_API_KEY: string;
       WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
       /** The separate client Worker, which reaches the service only through its service binding. */

@@ -2,13 +2,16 @@ import { serveDashboard } from '../dashboard/serve.js';
 import type { RouteEnv } from './context.js';
 import { errorResponse } from './error-handler.js';
 import { resolveOptions, type ServiceEnv, type WorkflowServiceOptions } from './options.js';
+import { handleLifecycleBatch } from './lifecycle-queue.js';
 import { createRouter } from './router.js';
 
 /**
  * Creates the workflow service Worker: a REST API under `/api/` to start workflows by name, query
  * runs and workflows, and control runs, the `/api/tracker-websocket` endpoint, and the built-in
- * live dashboard page (at `/` unless `dashboard` says otherwise). Export the
- * result as the Worker's default export, and `WorkflowTracker` beside it.
+ * live dashboard page (at `/` unless `dashboard` says otherwise). Its `queue` handler follows the
+ * runs that Cloudflare's Workflows lifecycle events announce (bind a Queue that an event
+ * subscription feeds as a consumer). Export the result as the Worker's default export, and
+ * `WorkflowTracker` beside it.
  * @example
  * import { createWorkflowService } from '@biggidea/flowflare';
  * export default createWorkflowService({ allowedOrigins: ['https://your-app.com'], debug: true });
@@ -32,6 +35,9 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
         console.log(`[flowflare] ${request.method} ${new URL(request.url).pathname} ${response.status} ${Date.now() - started}ms`);
       }
       return response;
+    },
+    async queue(batch, env) {
+      await handleLifecycleBatch(batch, env as object, resolved);
     },
   } satisfies ExportedHandler<Env>;
 }
