@@ -1,4 +1,5 @@
 export { PlainBench, TrackedBench, DurableHelperBench } from './workflows.js';
+export { WorkflowTracker } from '../../src/index.js';
 
 export default {
   async fetch(): Promise<Response> {

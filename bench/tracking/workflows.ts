@@ -70,7 +70,7 @@ export class TrackedBench extends TrackedWorkflow<Cloudflare.Env, object> {
   }
 }
 
-/** The same steps through trackDurableStep, which awaits each step's end record. */
+/** The same steps through trackDurableStep (followed: the engine's events record them). */
 export class DurableHelperBench extends WorkflowEntrypoint<Cloudflare.Env, object> {
   override async run(event: WorkflowEvent<object>, step: WorkflowStep) {
     const { env, counter } = countedEnv(this.env);
