@@ -1,26 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { ControlResult, RunDetailResult, StartResult } from '../../src/index.js';
-import type { PlainParams } from '../fixtures/plain-workflow.js';
-import { eventually, waitForInstance } from '../helpers.js';
-import { apiJson, post, unique } from '../service/api.js';
-
-async function start(params: PlainParams): Promise<StartResult> {
-  const { status, body } = await post<StartResult>('/api/runs', { workflow: 'plain', params, ref_type: 'test', ref_id: unique('truth') });
-  expect(status).toBe(201);
-  return body;
-}
-
-async function recorded(id: string): Promise<RunDetailResult> {
-  return (await apiJson<RunDetailResult>(`/api/runs/${id}`)).body;
-}
-
-async function recordedAs(id: string, status: RunDetailResult['status']): Promise<RunDetailResult> {
-  return eventually(async () => {
-    const run = await recorded(id);
-    return run.status === status ? run : null;
-  });
-}
+import type { ControlResult } from '../../src/index.js';
+import { waitForInstance } from '../helpers.js';
+import { post } from '../service/api.js';
+import { recorded, recordedWith as recordedAs, startPlain as start } from './plain-runs.js';
 
 describe('control answers from the engine', () => {
   it('refuses to pause, resume, terminate or send an event to a finished run, and leaves its record alone', async () => {

@@ -1,15 +1,12 @@
 import { env } from 'cloudflare:workers';
 import { runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import type { RunDetailResult, StartResult } from '../../src/index.js';
+import type { StartResult } from '../../src/index.js';
 import { eventually, followedToEnd, rows, waitForInstance } from '../helpers.js';
-import { apiJson, post, unique } from '../service/api.js';
+import { post, unique } from '../service/api.js';
+import { recorded } from './plain-runs.js';
 
 const follower = (runId: string) => env.WORKFLOW_TRACKER.get(env.WORKFLOW_TRACKER.idFromName(`follow:${runId}`));
-
-async function recorded(id: string): Promise<RunDetailResult> {
-  return (await apiJson<RunDetailResult>(`/api/runs/${id}`)).body;
-}
 
 describe('the follower under faults', () => {
   it('marks a run whose instance was never created (a start that crashed after its record) as failed to start', async () => {

@@ -1,27 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { RunDetailResult, StartResult } from '../../src/index.js';
-import type { PlainParams } from '../fixtures/plain-workflow.js';
-import { eventually, waitForInstance } from '../helpers.js';
-import { apiJson, post, unique } from '../service/api.js';
-
-async function start(params: PlainParams): Promise<StartResult> {
-  const { status, body } = await post<StartResult>('/api/runs', { workflow: 'plain', params, ref_type: 'test', ref_id: unique('plain') });
-  expect(status).toBe(201);
-  return body;
-}
-
-async function detail(id: string): Promise<RunDetailResult> {
-  return (await apiJson<RunDetailResult>(`/api/runs/${id}`)).body;
-}
-
-/** Waits until the recorded run has the status the engine reports, and returns it. */
-async function settled(id: string, status: RunDetailResult['status']): Promise<RunDetailResult> {
-  return eventually(async () => {
-    const run = await detail(id);
-    return run.status === status ? run : null;
-  });
-}
+import { waitForInstance } from '../helpers.js';
+import { recordedWith as settled, startPlain as start } from './plain-runs.js';
 
 describe('a plain WorkflowEntrypoint started through the service, with no Flowflare code', () => {
   it('is recorded from the engine: steps, attempts, retries, a sleep, a wait and outputs as values', async () => {
