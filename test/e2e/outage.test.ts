@@ -35,7 +35,8 @@ function d1File(): string {
 
 /** Holds a write lock on the D1 file for `ms`: every D1 writer of the service fails meanwhile. */
 async function lockD1(ms: number): Promise<void> {
-  const db = new DatabaseSync(d1File(), { timeout: 0 });
+  // the service may be writing at this moment: wait for its transaction, then take the lock
+  const db = new DatabaseSync(d1File(), { timeout: 5000 });
   db.exec('BEGIN IMMEDIATE');
   await new Promise((resolve) => setTimeout(resolve, ms));
   db.exec('ROLLBACK');
