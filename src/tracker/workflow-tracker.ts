@@ -78,13 +78,16 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
    */
   async publish(key: string, latestId: number): Promise<number> {
     await this.rememberTopic(key);
-    if (latestId <= (await this.loadCursor()) || this.catchUpQueued) return this.ctx.getWebSockets().length;
+    if ((this.cursor !== null && latestId <= this.cursor) || this.catchUpQueued) return this.ctx.getWebSockets().length;
     this.catchUpQueued = true;
     await this.exclusive(async () => {
       this.catchUpQueued = false;
-      // With nobody listening there is nothing to send: move the cursor without reading the log.
+      // With nobody listening there is nothing to send: move the cursor without reading the log
+      // (a tracker that has no cursor yet starts at this event, as it would at the log's end).
       if (this.ctx.getWebSockets().length === 0) {
-        if (latestId > (await this.loadCursor())) await this.saveCursor(latestId);
+        const current = this.cursor ?? (await this.ctx.storage.get<number>('cursor')) ?? 0;
+        if (latestId > current) await this.saveCursor(latestId);
+        else this.cursor = current;
       } else {
         await this.catchUp(null);
       }
