@@ -3,9 +3,9 @@
  * @module
  */
 export { createWorkflowService } from './service/create-service.js';
-export { WorkflowTracker } from './tracker/workflow-tracker.js';
+export { WorkflowTracker } from './live/workflow-tracker.js';
 export type { WorkflowServiceOptions, ServiceEnv } from './service/options.js';
-export type { TrackerEnv } from './tracker/workflow-tracker.js';
+export type { TrackerEnv } from './live/workflow-tracker.js';
 export type { InitialDataMessage, UpdateMessage, ServerMessage } from './browser/protocol.js';
 export { FlowflareError, ValidationError, NotFoundError, UnauthorizedError, ConflictError } from './shared/errors.js';
 export { RUN_STATUSES, STEP_STATUSES, runStatusFromInstance } from './shared/status.js';

@@ -40,7 +40,7 @@ async function json(response) {
 /** The data layer's statement builders, bundled so this script explains the exact SQL the API runs. */
 async function loadQueries(dir) {
   const out = join(dir, 'queries.mjs');
-  buildSync({ entryPoints: [fileURLToPath(new URL('../../src/db/queries.ts', import.meta.url))], bundle: true, format: 'esm', outfile: out, logLevel: 'silent' });
+  buildSync({ entryPoints: [fileURLToPath(new URL('../../src/store/queries.ts', import.meta.url))], bundle: true, format: 'esm', outfile: out, logLevel: 'silent' });
   return import(pathToFileURL(out).href);
 }
 

@@ -1,4 +1,4 @@
-import type { Statement } from '../db/statement.js';
+import type { Statement } from '../store/statement.js';
 import type { JsonObject } from '../shared/json.js';
 
 /**

@@ -1,15 +1,15 @@
-import { eventRefsOf, runBatch } from '../db/batch.js';
-import { clearCursor, readFollowedRun, setCursor, type FollowedRun } from '../db/cursors.js';
-import { resetRunHistory } from '../db/service-writes.js';
-import type { Statement } from '../db/statement.js';
+import { writeBatch } from '../store/batch.js';
+import { clearCursor, readFollowedRun, setCursor, type FollowedRun } from '../store/cursors.js';
+import { resetRunHistory } from '../store/service-writes.js';
+import type { Statement } from '../store/statement.js';
 import { engineChanges, type IngestOptions, type RunState } from '../ingest/engine-changes.js';
 import { addFacts, factStatements, isEmpty, noFacts, waitDeadline, type Facts } from '../ingest/follow-facts.js';
-import { publisherFor } from '../realtime/publish.js';
+import { publisherFor, publishSafely } from '../live/publish.js';
 import { FINAL_RUN_STATUSES, type RunStatus } from '../shared/status.js';
 import { isWorkflowBinding } from '../shared/workflow-binding.js';
-import { DEFAULT_MAX_JSON_BYTES } from '../tracking/attempts.js';
-import { errorToJson, nowIso } from '../tracking/serialize.js';
-import { runTransition } from '../tracking/transitions.js';
+import { DEFAULT_MAX_JSON_BYTES } from '../ingest/attempts.js';
+import { errorToJson, nowIso } from '../ingest/serialize.js';
+import { runTransition } from '../ingest/transitions.js';
 import { eventMark, isTerminal, type EngineEvent } from './events.js';
 import type { FollowRequest } from './follow-request.js';
 import { EngineStream } from './stream.js';
@@ -316,15 +316,8 @@ export class RunFollower {
   }
 
   private async write(statements: Statement[]): Promise<void> {
-    const results = await runBatch(this.env.DB, statements);
-    const events = eventRefsOf(results);
-    const sink = publisherFor(this.env);
-    if (!sink || events.length === 0) return;
-    try {
-      await sink(events);
-    } catch (error) {
-      console.error('[flowflare] publishing engine records failed (subscribers catch up on the next event):', error);
-    }
+    const { events } = await writeBatch(this.env.DB, statements);
+    await publishSafely(publisherFor(this.env), events);
   }
 
   private async backoff(record: FollowRecord): Promise<number> {

@@ -1,12 +1,12 @@
-import type { RunFields } from '../db/runs.js';
-import type { Statement } from '../db/statement.js';
-import type { StepFields, StepKey } from '../db/steps.js';
+import type { RunFields } from '../store/runs.js';
+import type { Statement } from '../store/statement.js';
+import type { StepFields, StepKey } from '../store/steps.js';
 import { capJson, type JsonObject } from '../shared/json.js';
 import type { RunStatus } from '../shared/status.js';
 import { parseStepName, type EngineEvent } from '../engine/events.js';
-import { safeStringify } from '../tracking/serialize.js';
-import { runTransition, stepTransition, type RunWorkflow } from '../tracking/transitions.js';
-import { upsertAttempt, type AttemptFields } from '../db/steps.js';
+import { safeStringify } from './serialize.js';
+import { runTransition, stepTransition, type RunWorkflow } from './transitions.js';
+import { upsertAttempt, type AttemptFields } from '../store/steps.js';
 
 /** A sleep or wait the run is in, as the records say. */
 export interface OpenPause {

@@ -1,8 +1,8 @@
-import type { RunFields } from '../db/runs.js';
-import type { Statement } from '../db/statement.js';
-import type { StepKey } from '../db/steps.js';
+import type { RunFields } from '../store/runs.js';
+import type { Statement } from '../store/statement.js';
+import type { StepKey } from '../store/steps.js';
 import type { FollowRequest } from '../engine/follow-request.js';
-import { runTransition, stepTransition } from '../tracking/transitions.js';
+import { runTransition, stepTransition } from './transitions.js';
 
 /** What follow requests said that the engine does not know, waiting to be written. */
 export interface Facts {

@@ -1,19 +1,20 @@
-import { getRunRow, type RunFields } from '../db/runs.js';
-import { toRun, type EventRef, type RunRow } from '../db/rows.js';
-import { appendControlEvent, resetRunHistory } from '../db/service-writes.js';
-import { sql, type Statement } from '../db/statement.js';
+import { getRunRow, selectRun, type RunFields } from '../store/runs.js';
+import { toRun, type EventRef, type RunRow } from '../store/rows.js';
+import { appendControlEvent, resetRunHistory } from '../store/service-writes.js';
+import type { Statement } from '../store/statement.js';
 import type { ControlAction, ControlResult } from '../shared/api.js';
 import { ConflictError, FlowflareError, NotFoundError } from '../shared/errors.js';
 import type { JsonValue } from '../shared/json.js';
 import type { RunStatus } from '../shared/status.js';
-import { nowIso } from '../tracking/serialize.js';
-import { runTransition } from '../tracking/transitions.js';
+import { nowIso } from '../ingest/serialize.js';
+import { runTransition } from '../ingest/transitions.js';
 import { followerOf, type FollowerStub, type FollowRequest } from '../engine/follow-request.js';
 import { workflowBinding, workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import { startRun, type StartOutcome } from './start.js';
-import { serviceDb, writeBatch } from './storage.js';
+import { writeBatch } from '../store/batch.js';
+import { serviceDb } from './storage.js';
 
 /**
  * The status each action puts a run in, recorded only by a service without a `WORKFLOW_TRACKER`
@@ -137,7 +138,7 @@ export async function controlRun(
   }
   const details = action === 'event' ? JSON.stringify({ type: event?.type, payload: event?.payload ?? null }) : null;
   statements.push(appendControlEvent(runId, action, details, now));
-  statements.push(sql('SELECT * FROM workflow_runs WHERE id = ?', runId));
+  statements.push(selectRun(runId));
   const written = await writeBatch(db, statements);
   const row = written.runs[0];
   if (!row) throw new FlowflareError('INTERNAL', 'The run could not be read back.');

@@ -1,4 +1,4 @@
-import type { Keyset } from '../db/queries.js';
+import type { Keyset } from '../store/queries.js';
 import { ValidationError } from '../shared/errors.js';
 
 /** Encodes where the next page starts as an opaque, URL-safe cursor. */

@@ -1,18 +1,14 @@
 import { FlowflareError } from '../shared/errors.js';
-
-/** True for errors D1 raises when it cannot be reached or fails (`D1_ERROR`, `D1_…`). */
-function isStorageError(error: unknown): boolean {
-  return error instanceof Error && /^D1_|D1_ERROR|SQLITE_BUSY|Network connection lost/.test(error.message);
-}
+import { d1ErrorKind } from '../store/errors.js';
 
 /**
  * The one place errors become responses. Flowflare's errors render as `{ error: { code, message } }`
- * with their status; a D1 failure is a 503; anything else is logged and becomes a plain 500. No
- * response ever carries a stack.
+ * with their status; D1 being unreachable is a 503 (worth retrying); anything else, including a
+ * write D1 refuses, is logged and becomes a plain 500. No response ever carries a stack.
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof FlowflareError) return error.toResponse();
-  if (isStorageError(error)) {
+  if (d1ErrorKind(error) === 'unavailable') {
     console.error('[flowflare] database error:', error);
     return new FlowflareError('STORAGE_UNAVAILABLE', 'The workflow database is unavailable; try again.', { status: 503 }).toResponse();
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
-import type { WorkflowTracker } from '../tracker/workflow-tracker.js';
+import type { WorkflowTracker } from '../live/workflow-tracker.js';
 
 /** Options of {@link createWorkflowService}. */
 export interface WorkflowServiceOptions {

@@ -1,5 +1,5 @@
-import type { EventRef } from '../db/rows.js';
-import { publisherFor } from '../realtime/publish.js';
+import type { EventRef } from '../store/rows.js';
+import { publisherFor, publishSafely } from '../live/publish.js';
 import type { ServiceEnv } from './options.js';
 
 /**
@@ -8,11 +8,5 @@ import type { ServiceEnv } from './options.js';
  * from the event log on the next event or reconnect.
  */
 export function publishEvents(env: ServiceEnv, ctx: ExecutionContext, events: EventRef[]): void {
-  const sink = publisherFor(env);
-  if (!sink || events.length === 0) return;
-  ctx.waitUntil(
-    Promise.resolve(sink(events)).catch((error: unknown) => {
-      console.error('[flowflare] publishing events to WorkflowTracker failed:', error);
-    }),
-  );
+  if (events.length > 0) ctx.waitUntil(publishSafely(publisherFor(env), events));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_TOKEN_TTL_SECONDS } from '../realtime/token-limits.js';
+import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */

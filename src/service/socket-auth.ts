@@ -1,7 +1,7 @@
-import { getRunTopicFields } from '../db/runs.js';
+import { getRunTopicFields } from '../store/runs.js';
 import { TOKEN_SUBPROTOCOL_PREFIX } from '../browser/protocol.js';
-import { verifyToken } from '../realtime/token.js';
-import { eventInTopic, parseTopicKey, type Topic } from '../realtime/topics.js';
+import { verifyToken } from '../live/token.js';
+import { eventInTopic, parseTopicKey, type Topic } from '../live/topics.js';
 import { FlowflareError, ForbiddenError, UnauthorizedError } from '../shared/errors.js';
 import { authenticate, requestApiKey } from './auth.js';
 import type { ResolvedOptions } from './options.js';

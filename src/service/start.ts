@@ -1,19 +1,21 @@
-import { getRunRow } from '../db/runs.js';
-import { toRun, type RunRow } from '../db/rows.js';
-import { runByIdempotencyKeyStatement, setIdempotencyKey, getRunByIdempotencyKey } from '../db/service-writes.js';
-import { prepareAll, sql, type Statement } from '../db/statement.js';
+import { getRunRow, selectRun, takenRunIds } from '../store/runs.js';
+import { toRun, type RunRow } from '../store/rows.js';
+import { getRunByIdempotencyKey, getRunsByIdempotencyKeys, setIdempotencyKey } from '../store/service-writes.js';
+import type { Statement } from '../store/statement.js';
 import type { StartResult } from '../shared/api.js';
 import { ConflictError, FlowflareError, ValidationError } from '../shared/errors.js';
 import type { JsonValue } from '../shared/json.js';
 import { parseWith } from '../shared/validate.js';
-import { errorToJson, nowIso } from '../tracking/serialize.js';
-import { runTransition } from '../tracking/transitions.js';
+import { errorToJson, nowIso } from '../ingest/serialize.js';
+import { runTransition } from '../ingest/transitions.js';
 import { workflowBinding, workflowBindingName } from './bindings.js';
 import { followRuns } from './follow.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
-import { isUniqueViolation, serviceDb, writeBatch } from './storage.js';
-import type { EventRef } from '../db/rows.js';
+import { writeBatch } from '../store/batch.js';
+import { d1ErrorKind } from '../store/errors.js';
+import { serviceDb } from './storage.js';
+import type { EventRef } from '../store/rows.js';
 
 /** A start that passed every check and is ready to record and create. */
 interface StartPlan {
@@ -63,7 +65,7 @@ function recordStatements(p: StartPlan, now: string): Statement[] {
     now,
   });
   if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
-  statements.push(sql('SELECT * FROM workflow_runs WHERE id = ?', p.runId));
+  statements.push(selectRun(p.runId));
   return statements;
 }
 
@@ -116,7 +118,7 @@ export async function startRun(env: object, input: StartRunInput, options: Resol
   try {
     written = await writeBatch(db, recordStatements(p, nowIso()));
   } catch (error) {
-    if (input.idempotency_key !== undefined && isUniqueViolation(error)) {
+    if (input.idempotency_key !== undefined && d1ErrorKind(error) === 'unique') {
       // a concurrent start with the same key won the race: its run is the answer
       const existing = await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key);
       if (existing) return { result: found(existing), events: [] };
@@ -155,21 +157,17 @@ export async function startRuns(
   const keyed = plans.filter((p) => p.input.idempotency_key !== undefined);
   const existing = new Map<StartPlan, RunRow>();
   if (keyed.length > 0) {
-    const lookups = keyed.map((p) => runByIdempotencyKeyStatement(p.input.workflow, p.input.idempotency_key as string));
-    const results = await db.batch<RunRow>(prepareAll(db, lookups));
+    const rows = await getRunsByIdempotencyKeys(db, keyed.map((p) => ({ workflow: p.input.workflow, key: p.input.idempotency_key as string })));
     keyed.forEach((p, i) => {
-      const row = results[i]?.results[0];
+      const row = rows[i];
       if (row) existing.set(p, row);
     });
   }
   const fresh = plans.filter((p) => !existing.has(p));
   const givenIds = fresh.map((p) => p.input.id).filter((id): id is string => id !== undefined);
   if (givenIds.length > 0) {
-    const taken = await db
-      .prepare('SELECT id FROM workflow_runs WHERE id IN (SELECT value FROM json_each(?))')
-      .bind(JSON.stringify(givenIds))
-      .all<{ id: string }>();
-    if (taken.results.length > 0) throw new ConflictError(`Runs already exist: ${taken.results.map((r) => r.id).join(', ')}.`);
+    const taken = await takenRunIds(db, givenIds);
+    if (taken.length > 0) throw new ConflictError(`Runs already exist: ${taken.join(', ')}.`);
   }
 
   const now = nowIso();
@@ -178,7 +176,7 @@ export async function startRuns(
     try {
       written = await writeBatch(db, fresh.flatMap((p) => recordStatements(p, now)));
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (d1ErrorKind(error) === 'unique') {
         throw new ConflictError('A concurrent start used an idempotency key of this batch; send the batch again.', error);
       }
       throw error;

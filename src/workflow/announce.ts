@@ -1,5 +1,5 @@
 import { followerOf } from '../engine/follow-request.js';
-import { returnKeptWrites, takeKeptWrites, type WriteOutcome } from '../tracking/writer.js';
+import { returnKeptWrites, takeKeptWrites, type WriteOutcome } from '../store/writer.js';
 import { discoverWorkflowName } from './discover-name.js';
 
 /** Runs whose follower has been asked, so that a helper asks once per run in an isolate. Bounded. */

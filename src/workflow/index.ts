@@ -5,12 +5,12 @@
 export { TrackedWorkflow, defaultName } from './tracked-workflow.js';
 export type { TrackingOptions } from './tracked-workflow.js';
 export type { TrackedStep } from './tracked-step.js';
-export type { StorePolicy } from '../tracking/redact.js';
+export type { StorePolicy } from '../ingest/redact.js';
 export { trackStep } from './track-step.js';
 export { trackDurableStep, toStepConfig } from './track-durable-step.js';
 export { updateWorkflowRun, updateWorkflowInstance, updateWorkflowStep, recordStepRetry } from './update-run.js';
 export { DEFAULT_RETRY_OPTIONS, retryDelayMs } from './retry-options.js';
-export { flushTracking, pendingTrackingWrites } from '../tracking/writer.js';
+export { flushTracking, pendingTrackingWrites } from '../store/writer.js';
 export type { RetryOptions, BackoffType } from './retry-options.js';
 export type { TrackingEnv, TrackedStepError, RetryInfo } from './guards.js';
 export type { RunUpdate, StepUpdate, StepRetry } from './schemas.js';

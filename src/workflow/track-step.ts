@@ -1,7 +1,7 @@
-import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } from '../tracking/attempts.js';
-import { nowIso } from '../tracking/serialize.js';
-import { writeAndPublish, writeTracking } from '../tracking/writer.js';
-import { publisherFor } from '../realtime/publish.js';
+import { attemptFailed, attemptStarted, attemptSucceeded, type AttemptInfo } from '../ingest/attempts.js';
+import { nowIso } from '../ingest/serialize.js';
+import { writeAndPublish, writeTracking } from '../store/writer.js';
+import { publisherFor } from '../live/publish.js';
 import { afterTrackingWrite } from './announce.js';
 import {
   assertInstanceId,

@@ -1,10 +1,10 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from 'cloudflare:workers';
 import type { JsonObject } from '../shared/json.js';
-import { DEFAULT_MAX_JSON_BYTES } from '../tracking/attempts.js';
-import type { StorePolicy } from '../tracking/redact.js';
+import { DEFAULT_MAX_JSON_BYTES } from '../ingest/attempts.js';
+import type { StorePolicy } from '../ingest/redact.js';
 import { followerOf, type FollowRequest } from '../engine/follow-request.js';
 import { payloadFacts } from '../ingest/engine-changes.js';
-import { storeValue } from '../tracking/redact.js';
+import { storeValue } from '../ingest/redact.js';
 import type { TrackingEnv } from './guards.js';
 import { trackedStep, type StepSignals, type TrackedStep } from './tracked-step.js';
 

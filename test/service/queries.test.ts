@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runBatch } from '../../src/db/batch.js';
+import { runBatch } from '../../src/store/batch.js';
 import {
   countRunsStatement,
   explainQueryPlan,
@@ -8,8 +8,8 @@ import {
   workflowsByRefStatement,
   workflowsPageStatement,
   type RunFilters,
-} from '../../src/db/queries.js';
-import { runTransition } from '../../src/tracking/transitions.js';
+} from '../../src/store/queries.js';
+import { runTransition } from '../../src/ingest/transitions.js';
 import type { ByRefResult, Page, RunRecord, StatusCounts, WorkflowRecord } from '../../src/index.js';
 import { apiJson, clientValue, unique, viaClient } from './api.js';
 

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { toEvent, type EventRow } from '../../src/db/rows.js';
+import { toEvent, type EventRow } from '../../src/store/rows.js';
 import type { AttemptRecord } from '../../src/shared/types.js';
 import { followedToEnd, newId, rows, waitForInstance } from '../helpers.js';
 

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { sql } from '../../src/db/statement.js';
-import { pendingTrackingWrites, writeTracking } from '../../src/tracking/writer.js';
+import { sql } from '../../src/store/statement.js';
+import { pendingTrackingWrites, writeTracking } from '../../src/store/writer.js';
 import { flakyDb } from '../fixtures/flaky-db.js';
 import { newId, rows } from '../helpers.js';
 

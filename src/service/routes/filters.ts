@@ -1,4 +1,4 @@
-import type { RunFilters } from '../../db/queries.js';
+import type { RunFilters } from '../../store/queries.js';
 
 /** A validated list or counts query. */
 interface FilterQuery {

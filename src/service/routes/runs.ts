@@ -1,6 +1,6 @@
-import { countRunsByStatus, listRunRows } from '../../db/queries.js';
-import { getRunDetailRows } from '../../db/run-detail.js';
-import { toAttempt, toRun, toStep, toWorkflow } from '../../db/rows.js';
+import { countRunsByStatus, listRunRows } from '../../store/queries.js';
+import { getRunDetailRows } from '../../store/run-detail.js';
+import { toAttempt, toRun, toStep, toWorkflow } from '../../store/rows.js';
 import type { Page, RunDetailResult, StatusCounts } from '../../shared/api.js';
 import { NotFoundError } from '../../shared/errors.js';
 import { RUN_STATUSES, type RunStatus } from '../../shared/status.js';

@@ -1,6 +1,6 @@
-import { signToken } from '../../realtime/token.js';
-import { topicQueryToTopic } from '../../realtime/topic-query.js';
-import { topicKey } from '../../realtime/topics.js';
+import { signToken } from '../../live/token.js';
+import { topicQueryToTopic } from '../../live/topic-query.js';
+import { topicKey } from '../../live/topics.js';
 import type { TokenResult } from '../../shared/api.js';
 import { readJson } from '../body.js';
 import { json, type RouteContext, type ServiceRouter } from '../context.js';

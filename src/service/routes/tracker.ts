@@ -1,8 +1,8 @@
 import { SUBPROTOCOL } from '../../browser/protocol.js';
-import { topicFromQuery, topicKey } from '../../realtime/topics.js';
+import { topicFromQuery, topicKey } from '../../live/topics.js';
 import { FlowflareError, ValidationError } from '../../shared/errors.js';
-import { TRACKER_HEADERS } from '../../tracker/headers.js';
-import type { WorkflowTracker } from '../../tracker/workflow-tracker.js';
+import { TRACKER_HEADERS } from '../../live/headers.js';
+import type { WorkflowTracker } from '../../live/workflow-tracker.js';
 import type { RouteContext, ServiceRouter } from '../context.js';
 import { authenticateSocket } from '../socket-auth.js';
 

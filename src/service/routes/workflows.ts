@@ -1,5 +1,5 @@
-import { listRunRows, listWorkflowRows, workflowsByRefStatement } from '../../db/queries.js';
-import { toRun, toWorkflow, type WorkflowRow } from '../../db/rows.js';
+import { listRunRows, listWorkflowRows, workflowsByRefStatement } from '../../store/queries.js';
+import { toRun, toWorkflow, type WorkflowRow } from '../../store/rows.js';
 import type { ByRefResult, Page } from '../../shared/api.js';
 import type { WorkflowRecord } from '../../shared/types.js';
 import { readQuery } from '../body.js';

@@ -1,5 +1,5 @@
-import type { Statement } from '../db/statement.js';
-import type { StepKey } from '../db/steps.js';
+import type { Statement } from '../store/statement.js';
+import type { StepKey } from '../store/steps.js';
 import { capJson } from '../shared/json.js';
 import { errorToJson, safeStringify } from './serialize.js';
 import { stepTransition } from './transitions.js';

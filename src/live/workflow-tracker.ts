@@ -1,9 +1,9 @@
 import { DurableObject } from 'cloudflare:workers';
-import { toEvent, type EventRow } from '../db/rows.js';
-import { latestEventId, listTopicEvents, oldestEventId, readTopicSnapshot } from '../db/topic-events.js';
+import { toEvent, type EventRow } from '../store/rows.js';
+import { latestEventId, listTopicEvents, oldestEventId, readTopicSnapshot } from '../store/topic-events.js';
 import { CLOSE_TOKEN_EXPIRED, CLOSE_TOPIC_CHANGED, type ClientMessage, type ServerMessage } from '../browser/protocol.js';
-import { parseTopicKey, topicKey, type Topic } from '../realtime/topics.js';
-import { topicQueryToTopic } from '../realtime/topic-query.js';
+import { parseTopicKey, topicKey, type Topic } from './topics.js';
+import { topicQueryToTopic } from './topic-query.js';
 import { snapshotToRuns } from './snapshot.js';
 import type { FollowRequest } from '../engine/follow-request.js';
 import { RunFollower } from '../engine/follower.js';

@@ -1,6 +1,8 @@
-import type { EventRef } from '../db/rows.js';
-import type { EventSink } from '../tracking/writer.js';
+import type { EventRef } from '../store/rows.js';
 import { topicsOf } from './topics.js';
+
+/** Something to do with the events a successful write appended (publish them live). */
+export type EventSink = (events: EventRef[]) => void | Promise<unknown>;
 
 /** The stub methods a publisher calls on a tracker object. */
 interface TrackerStub {
@@ -35,4 +37,17 @@ export function publisherFor(env: unknown): EventSink | undefined {
       ),
     );
   };
+}
+
+/**
+ * Hands a write's events to `sink` and never throws: a failed publish is logged, and subscribers
+ * catch up from the event log on the next event or reconnect.
+ */
+export async function publishSafely(sink: EventSink | undefined, events: EventRef[]): Promise<void> {
+  if (!sink || events.length === 0) return;
+  try {
+    await sink(events);
+  } catch (error) {
+    console.error('[flowflare] publishing events live failed (subscribers catch up on the next event):', error);
+  }
 }

@@ -1,5 +1,5 @@
 import { EVENT_REF_COLUMNS } from './events.js';
-import { sql, type Statement } from './statement.js';
+import { prepareAll, sql, type Statement } from './statement.js';
 import type { RunRow } from './rows.js';
 
 /**
@@ -19,8 +19,15 @@ export async function getRunByIdempotencyKey(db: D1Database, workflowName: strin
 }
 
 /** The statement reading the run a workflow started under an idempotency key. */
-export function runByIdempotencyKeyStatement(workflowName: string, key: string): Statement {
+function runByIdempotencyKeyStatement(workflowName: string, key: string): Statement {
   return sql('SELECT * FROM workflow_runs WHERE workflow_name = ? AND idempotency_key = ?', workflowName, key);
+}
+
+/** Reads, in one round trip, the run each (workflow, idempotency key) started, or null where none. */
+export async function getRunsByIdempotencyKeys(db: D1Database, keys: readonly { workflow: string; key: string }[]): Promise<(RunRow | null)[]> {
+  if (keys.length === 0) return [];
+  const results = await db.batch<RunRow>(prepareAll(db, keys.map((k) => runByIdempotencyKeyStatement(k.workflow, k.key))));
+  return keys.map((_, i) => results[i]?.results[0] ?? null);
 }
 
 /**

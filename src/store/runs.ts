@@ -130,6 +130,17 @@ function fixDerived(runId: string, fields: RunFields): Statement[] {
 }
 
 /** Reads one run. */
+/** Reads the run back inside a write batch (its row comes back in the batch's results). */
+export function selectRun(runId: string): Statement {
+  return sql('SELECT * FROM workflow_runs WHERE id = ?', runId);
+}
+
+/** The ids among `ids` that are already taken by a recorded run. */
+export async function takenRunIds(db: D1Database, ids: readonly string[]): Promise<string[]> {
+  const taken = await db.prepare('SELECT id FROM workflow_runs WHERE id IN (SELECT value FROM json_each(?))').bind(JSON.stringify(ids)).all<{ id: string }>();
+  return taken.results.map((r) => r.id);
+}
+
 export async function getRunRow(db: D1Database, runId: string): Promise<RunRow | null> {
   return db.prepare('SELECT * FROM workflow_runs WHERE id = ?').bind(runId).first<RunRow>();
 }

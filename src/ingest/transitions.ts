@@ -1,10 +1,10 @@
-import { appendRunEvent, appendStepEvent } from '../db/events.js';
+import { appendRunEvent, appendStepEvent } from '../store/events.js';
 import { contentKey } from './content-key.js';
-import { updateRun, upsertRun, type RunFields, type WorkflowRef } from '../db/runs.js';
-import type { Statement } from '../db/statement.js';
-import { upsertAttempt, upsertStep, type AttemptFields, type StepFields, type StepKey } from '../db/steps.js';
-import { countNewRun, syncWorkflowStatus, upsertWorkflow, type WorkflowIdentity } from '../db/workflows.js';
-import { workflowById, workflowByIdentity } from '../db/runs.js';
+import { updateRun, upsertRun, type RunFields, type WorkflowRef } from '../store/runs.js';
+import type { Statement } from '../store/statement.js';
+import { upsertAttempt, upsertStep, type AttemptFields, type StepFields, type StepKey } from '../store/steps.js';
+import { countNewRun, syncWorkflowStatus, upsertWorkflow, type WorkflowIdentity } from '../store/workflows.js';
+import { workflowById, workflowByIdentity } from '../store/runs.js';
 
 /** Where a run's workflow comes from when the run may be new. */
 export type RunWorkflow =

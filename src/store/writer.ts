@@ -1,6 +1,8 @@
-import { eventRefsOf, runBatch } from '../db/batch.js';
-import type { EventRef } from '../db/rows.js';
-import type { Statement } from '../db/statement.js';
+import { publishSafely, type EventSink } from '../live/publish.js';
+import { eventRefsOf, writeBatch } from './batch.js';
+import { d1ErrorKind } from './errors.js';
+import type { EventRef } from './rows.js';
+import type { Statement } from './statement.js';
 
 /** Statements kept per database after a failed write; past this the oldest are dropped, loudly. */
 export const MAX_PENDING_STATEMENTS = 2000;
@@ -23,8 +25,6 @@ export interface WriteOutcome {
   published: Promise<void>;
 }
 
-/** Something to do with the events a successful write appended (publish them live). */
-export type EventSink = (events: EventRef[]) => void | Promise<unknown>;
 
 interface Queued {
   statements: readonly Statement[];
@@ -174,18 +174,18 @@ async function linger(lane: Lane): Promise<void> {
 
 function settle(item: Queued, results: D1Result<Record<string, unknown>>[]): void {
   const events = eventRefsOf(results);
-  item.resolve({ written: true, results, events, published: publish(item.sink, events) });
+  item.resolve({ written: true, results, events, published: publishSafely(item.sink, events) });
 }
 
 type Sent = { results: D1Result<Record<string, unknown>>[] } | { error: unknown };
 
 async function send(db: D1Database, batch: Statement[]): Promise<Sent> {
   try {
-    return { results: await runBatch(db, batch) };
+    return { results: (await writeBatch(db, batch)).results };
   } catch {
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
     try {
-      return { results: await runBatch(db, batch) };
+      return { results: (await writeBatch(db, batch)).results };
     } catch (error) {
       if (!isRejection(error)) {
         console.error(
@@ -201,7 +201,7 @@ async function send(db: D1Database, batch: Statement[]): Promise<Sent> {
 /** Sends one write once more, alone; if D1 refuses it, logs every statement of it and drops it. */
 async function sendAlone(db: D1Database, statements: readonly Statement[]): Promise<D1Result<Record<string, unknown>>[] | null> {
   try {
-    return await runBatch(db, statements);
+    return (await writeBatch(db, statements)).results;
   } catch (error) {
     console.error(
       `[flowflare] tracking write DROPPED: D1 refuses it (${messageOf(error)}). The write was:`,
@@ -230,13 +230,10 @@ export function returnKeptWrites(db: D1Database, scope: string, statements: Stat
   lane.kept = [...statements, ...lane.kept];
 }
 
-/**
- * True for an error D1 gives for the statements themselves (a constraint, a type, a missing table
- * or column): sending the same statements again cannot succeed. Anything else (a lost connection,
- * an overloaded or restarting database) is worth keeping for later.
- */
-export function isRejection(error: unknown): boolean {
-  return /SQLITE_(CONSTRAINT|ERROR|MISMATCH|TOOBIG|RANGE)|D1_TYPE_ERROR|no such (table|column)|syntax error/i.test(messageOf(error));
+/** D1 refuses the statements themselves: sending them again cannot succeed (anything else is kept for later). */
+function isRejection(error: unknown): boolean {
+  const kind = d1ErrorKind(error);
+  return kind === 'rejected' || kind === 'unique';
 }
 
 function messageOf(error: unknown): string {
@@ -249,14 +246,5 @@ function keep(lane: Lane, batch: Statement[]): void {
   if (overflow > 0) {
     lane.kept.splice(0, overflow);
     console.error(`[flowflare] tracking writes LOST: ${overflow} statement(s) dropped, D1 has failed for too long`);
-  }
-}
-
-async function publish(sink: EventSink | undefined, events: EventRef[]): Promise<void> {
-  if (!sink || events.length === 0) return;
-  try {
-    await sink(events);
-  } catch (error) {
-    console.error('[flowflare] publishing tracked events failed:', error);
   }
 }

@@ -1,4 +1,4 @@
-import type { Topic } from '../realtime/topics.js';
+import type { Topic } from '../live/topics.js';
 import type { AttemptRow, EventRow, RunRow, StepRow } from './rows.js';
 import { sql, type SqlValue, type Statement } from './statement.js';
 

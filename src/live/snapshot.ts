@@ -1,5 +1,5 @@
-import type { TopicSnapshotRows } from '../db/topic-events.js';
-import { toAttempt, toRun, toStep } from '../db/rows.js';
+import type { TopicSnapshotRows } from '../store/topic-events.js';
+import { toAttempt, toRun, toStep } from '../store/rows.js';
 import type { RunDetail, StepDetail } from '../shared/types.js';
 
 /** Assembles a topic snapshot into runs with their steps and attempts. */
