@@ -10,6 +10,7 @@ export type { InitialDataMessage, UpdateMessage, ServerMessage } from './browser
 export { FlowflareError, ValidationError, NotFoundError, UnauthorizedError, ConflictError } from './shared/errors.js';
 export { RUN_STATUSES, STEP_STATUSES, runStatusFromInstance } from './shared/status.js';
 export type { RunStatus, StepStatus, AttemptStatus } from './shared/status.js';
+export type { Role, KeyScopes, ApiKeyRecord, CreatedApiKey, Caller, AuditEntry } from './shared/access.js';
 export type {
   StartRunRequest,
   BatchStartRequest,

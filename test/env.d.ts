@@ -14,6 +14,7 @@ declare global {
       PLAIN: Workflow;
       LIFECYCLE_EVENTS: Queue;
       SERVICE_API_KEY: string;
+      SERVICE_API_KEY_PREVIOUS: string;
       WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
       /** The separate client Worker, which reaches the service only through its service binding. */
       CLIENT_WORKER: Fetcher;

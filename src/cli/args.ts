@@ -41,6 +41,8 @@ Examples:
       Show the config diff and the wrangler commands; change nothing.
   $ npx flowflare-setup --json --yes
       Print a machine-readable summary on stdout.
+  $ npx flowflare-setup keys create --url https://workflow-service.example.workers.dev --name support --role read
+      Create an API key with a role (also: keys list, keys revoke ID; see keys --help).
 
 Running setup again changes nothing that is already in place.`;
 

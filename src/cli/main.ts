@@ -1,6 +1,7 @@
 import { FlowflareError, UserError } from '../shared/errors.js';
 import { parseArgs } from './args.js';
 import { processIo, Reporter, type CliIo } from './io.js';
+import { runKeys } from './keys.js';
 import { inquirerPrompter, noPrompter, SetupCancelled } from './prompts.js';
 import { runSetup } from './setup.js';
 
@@ -20,6 +21,7 @@ import { runSetup } from './setup.js';
 export async function main(argv: readonly string[] = process.argv, io: CliIo = processIo()): Promise<number> {
   let json = argv.includes('--json');
   try {
+    if (argv[2] === 'keys') return await runKeys(argv.slice(3), io);
     const parsed = parseArgs(argv, { out: (text) => io.stdout.write(text), err: (text) => io.stderr.write(text) });
     if (parsed.kind === 'exit') return parsed.code;
     const { options } = parsed;

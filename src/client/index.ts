@@ -25,6 +25,8 @@ export type {
   TokenResult,
 } from '../shared/api.js';
 export type { TopicQuery } from '../browser/protocol.js';
+export type { Role, KeyScopes, ApiKeyRecord, CreatedApiKey, Caller, AuditEntry } from '../shared/access.js';
+export type { CreateKeyRequest } from '../service/access-schemas.js';
 export type {
   WorkflowRecord,
   RunRecord,

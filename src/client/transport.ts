@@ -25,7 +25,7 @@ export class Transport {
   }
 
   /** Sends a request; resolves to the parsed JSON body of a 2xx response. */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const { serviceBinding, baseUrl, apiKey, timeoutMs } = this.#options;
     const origin = serviceBinding ? BINDING_ORIGIN : (baseUrl as string).replace(/\/+$/, '');
     const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' };

@@ -14,6 +14,8 @@ import type { JsonObject, JsonValue } from '../shared/json.js';
 import type { RunRecord, WorkflowRecord } from '../shared/types.js';
 import type { ListFilters, StartRunRequest, TokenRequest } from '../service/schemas.js';
 import type { TopicQuery } from '../browser/protocol.js';
+import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
+import type { CreateKeyRequest } from '../service/access-schemas.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -23,7 +25,7 @@ export interface WorkflowClientOptions {
   serviceBinding?: ServiceBindingLike;
   /** The service's URL, such as `https://workflows.example.workers.dev`, when there is no binding. */
   baseUrl?: string;
-  /** The service's `SERVICE_API_KEY`. */
+  /** An API key: the service's `SERVICE_API_KEY`, or a key created with {@link WorkflowClient.createKey}. */
   apiKey: string;
   /** Milliseconds before a request fails with code `TIMEOUT`. @default 30000 */
   timeoutMs?: number;
@@ -211,5 +213,34 @@ export class WorkflowClient {
   createSubscriptionToken(topic: TopicQuery = 'all', ttlSeconds?: number): Promise<TokenResult> {
     const body: TokenRequest = { topic, ttl_seconds: ttlSeconds };
     return this.#transport.request('POST', '/api/tokens', body);
+  }
+
+  /** Who this client's key is: its name, role and scopes. */
+  whoami(): Promise<{ caller: Caller }> {
+    return this.#transport.request('GET', '/api/me');
+  }
+
+  /**
+   * Creates an API key (admin keys only). The secret is in the answer's `key`, and only there.
+   * @example
+   * const { key } = await client.createKey({ name: 'support', role: 'read', scopes: { ref_types: ['customer'] } });
+   */
+  createKey(request: CreateKeyRequest): Promise<CreatedApiKey> {
+    return this.#transport.request('POST', '/api/keys', request);
+  }
+
+  /** Every API key, newest first, without secrets (admin keys only). */
+  listKeys(): Promise<{ data: ApiKeyRecord[] }> {
+    return this.#transport.request('GET', '/api/keys');
+  }
+
+  /** Revokes an API key and the subscription tokens it asked for (admin keys only). */
+  revokeKey(id: string): Promise<ApiKeyRecord> {
+    return this.#transport.request('DELETE', `/api/keys/${encodeURIComponent(id)}`);
+  }
+
+  /** One page of the audit trail, newest first (admin keys only). */
+  listAudit(filters: { run_id?: string; action?: string; cursor?: string; limit?: number } = {}): Promise<Page<AuditEntry>> {
+    return this.#transport.request('GET', `/api/audit${queryString(filters)}`);
   }
 }

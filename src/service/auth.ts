@@ -1,4 +1,6 @@
+import type { Caller } from '../shared/access.js';
 import { FlowflareError, UnauthorizedError } from '../shared/errors.js';
+import { BOOTSTRAP_CALLER, storedKeyCaller } from './access.js';
 import type { ResolvedOptions } from './options.js';
 
 /** The API key a request carries: `Authorization: Bearer <key>` or the seed's `X-API-Key`. */
@@ -24,14 +26,26 @@ export async function keysMatch(given: string, expected: string): Promise<boolea
   return crypto.subtle.timingSafeEqual(a, b);
 }
 
+/** The bootstrap keys: `SERVICE_API_KEY`, and `SERVICE_API_KEY_PREVIOUS` while a rotation lasts. */
+function bootstrapKeys(env: { SERVICE_API_KEY?: unknown; SERVICE_API_KEY_PREVIOUS?: unknown }): string[] {
+  return [env.SERVICE_API_KEY, env.SERVICE_API_KEY_PREVIOUS].filter((k): k is string => typeof k === 'string' && k.length > 0);
+}
+
 /**
- * Checks a request's API key against `SERVICE_API_KEY`; throws when it is missing or wrong. A
- * service with no key configured refuses every request, unless `allowUnauthenticated` is set.
+ * Checks a request's API key and says who is calling: the bootstrap key (`SERVICE_API_KEY`, or
+ * `SERVICE_API_KEY_PREVIOUS` during a rotation) is an unscoped admin; any other key must be a
+ * stored key that is neither revoked nor expired. Throws a 401 when the key is missing or wrong.
+ * A service with no `SERVICE_API_KEY` refuses every request, unless `allowUnauthenticated` is set.
  */
-export async function authenticate(request: Request, env: { SERVICE_API_KEY?: unknown }, options: ResolvedOptions): Promise<void> {
-  const expected = typeof env.SERVICE_API_KEY === 'string' && env.SERVICE_API_KEY.length > 0 ? env.SERVICE_API_KEY : null;
-  if (expected === null) {
-    if (options.allowUnauthenticated) return;
+export async function authenticate(
+  request: Request,
+  env: { DB?: unknown; SERVICE_API_KEY?: unknown; SERVICE_API_KEY_PREVIOUS?: unknown },
+  options: ResolvedOptions,
+  ctx?: ExecutionContext,
+): Promise<Caller> {
+  const bootstrap = bootstrapKeys(env);
+  if (typeof env.SERVICE_API_KEY !== 'string' || env.SERVICE_API_KEY.length === 0) {
+    if (options.allowUnauthenticated) return { ...BOOTSTRAP_CALLER, name: 'unauthenticated' };
     throw new FlowflareError(
       'NOT_CONFIGURED',
       'The workflow service has no API key: set the SERVICE_API_KEY secret (wrangler secret put SERVICE_API_KEY), ' +
@@ -43,5 +57,9 @@ export async function authenticate(request: Request, env: { SERVICE_API_KEY?: un
   if (given === null || given.length === 0) {
     throw new UnauthorizedError('Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>.');
   }
-  if (!(await keysMatch(given, expected))) throw new UnauthorizedError('Invalid API key.');
+  for (const key of bootstrap) if (await keysMatch(given, key)) return BOOTSTRAP_CALLER;
+  const db = env.DB as D1Database | undefined;
+  const stored = db && typeof db.prepare === 'function' ? await storedKeyCaller(db, given, ctx) : null;
+  if (!stored) throw new UnauthorizedError('Invalid API key (unknown, revoked or expired).');
+  return stored;
 }

@@ -1,4 +1,5 @@
 import type { IRequest, RouterType } from 'itty-router';
+import type { Caller } from '../shared/access.js';
 import type { ResolvedOptions, ServiceEnv } from './options.js';
 
 /** The `env` a route sees: Flowflare's bindings plus the Worker's Workflow bindings. */
@@ -25,4 +26,21 @@ export function param(request: IRequest, name: string): string {
   } catch {
     return raw;
   }
+}
+
+/** A request the router has authenticated: it carries its caller. */
+interface AuthenticatedRequest {
+  caller?: Caller;
+}
+
+/** Records who is calling, for the routes that follow. */
+export function setCaller(request: IRequest, caller: Caller): void {
+  (request as AuthenticatedRequest).caller = caller;
+}
+
+/** Who is calling (set by the router's authentication step). */
+export function callerOf(request: IRequest): Caller {
+  const caller = (request as AuthenticatedRequest).caller;
+  if (!caller) throw new Error('callerOf: the request was not authenticated');
+  return caller;
 }

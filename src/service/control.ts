@@ -13,7 +13,10 @@ import { workflowBinding, workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import { startRun, type StartOutcome } from './start.js';
+import type { Caller } from '../shared/access.js';
+import { auditStatement } from '../store/audit.js';
 import { writeBatch } from '../store/batch.js';
+import { requireRunInScope } from './access.js';
 import { serviceDb } from './storage.js';
 
 /**
@@ -49,13 +52,6 @@ function refusal(action: ControlAction, status: InstanceStatus['status']): strin
 
 /** Statuses a run can be retried from. */
 const RETRYABLE: readonly string[] = ['Errored', 'Terminated'];
-
-/** Reads a recorded run or fails with a 404. */
-export async function requireRun(db: D1Database, runId: string): Promise<RunRow> {
-  const row = await getRunRow(db, runId);
-  if (!row) throw new NotFoundError(`Unknown run '${runId}'.`);
-  return row;
-}
 
 async function instanceOf(env: object, run: RunRow, options: ResolvedOptions): Promise<WorkflowInstance> {
   let binding: Workflow;
@@ -102,10 +98,11 @@ export async function controlRun(
   runId: string,
   action: ControlAction,
   options: ResolvedOptions,
+  caller: Caller,
   event?: { type: string; payload?: JsonValue },
 ): Promise<{ result: ControlResult; events: EventRef[] }> {
   const db = serviceDb(env);
-  const run = await requireRun(db, runId);
+  const run = requireRunInScope(caller, await getRunRow(db, runId), runId);
   const instance = await instanceOf(env, run, options);
   const verb = action === 'event' ? 'send an event to' : action;
   const engine = await instance.status().catch((error: unknown) => {
@@ -138,6 +135,7 @@ export async function controlRun(
   }
   const details = action === 'event' ? JSON.stringify({ type: event?.type, payload: event?.payload ?? null }) : null;
   statements.push(appendControlEvent(runId, action, details, now));
+  statements.push(auditStatement(caller, { action, runId, details: action === 'event' ? { type: event?.type } : null }, now));
   statements.push(selectRun(runId));
   const written = await writeBatch(db, statements);
   const row = written.runs[0];
@@ -166,9 +164,9 @@ const CONTROL_SYNC_MS = 2000;
  * Retries a failed (Errored or Terminated) run as a new run of the same workflow, with the same
  * params, refs and metadata; the new run records `retry_of`.
  */
-export async function retryRun(env: object, runId: string, options: ResolvedOptions): Promise<StartOutcome> {
+export async function retryRun(env: object, runId: string, options: ResolvedOptions, caller: Caller): Promise<StartOutcome> {
   const db = serviceDb(env);
-  const run = toRun(await requireRun(db, runId));
+  const run = toRun(requireRunInScope(caller, await getRunRow(db, runId), runId));
   if (!RETRYABLE.includes(run.status)) {
     throw new ConflictError(`Run '${runId}' is ${run.status}; only ${RETRYABLE.join(' or ')} runs can be retried.`);
   }
@@ -185,5 +183,5 @@ export async function retryRun(env: object, runId: string, options: ResolvedOpti
     ref_type: run.ref_type,
     metadata: run.metadata,
   };
-  return startRun(env, input, options, runId);
+  return startRun(env, input, options, caller, runId);
 }

@@ -38,8 +38,17 @@ export interface WorkflowServiceOptions {
 export interface ServiceEnv {
   /** The Flowflare D1 database. */
   DB: D1Database;
-  /** The API key callers must send (a secret: `wrangler secret put SERVICE_API_KEY`). */
+  /**
+   * The bootstrap admin key (a secret: `wrangler secret put SERVICE_API_KEY`). Other keys, with
+   * roles and scopes, are created with it over `POST /api/keys`.
+   */
   SERVICE_API_KEY?: string;
+  /** The previous bootstrap key, still accepted while a rotation lasts; delete it to end the rotation. */
+  SERVICE_API_KEY_PREVIOUS?: string;
+  /** Secret subscription tokens are signed with; without it they are signed with a key derived from `SERVICE_API_KEY`. */
+  TOKEN_SIGNING_KEY?: string;
+  /** The previous token signing secret, still accepted while a rotation lasts. */
+  TOKEN_SIGNING_KEY_PREVIOUS?: string;
   /**
    * The `WorkflowTracker` Durable Object namespace, for live updates. Typed either way `wrangler
    * types` may declare it (with or without the class).

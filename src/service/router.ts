@@ -1,14 +1,17 @@
 import { Router, type IRequest } from 'itty-router';
 import { NotFoundError } from '../shared/errors.js';
+import { requireRole } from './access.js';
 import { authenticate } from './auth.js';
-import type { RouteEnv, ServiceRouter } from './context.js';
+import { setCaller, type RouteEnv, type ServiceRouter } from './context.js';
 import { assertOriginAllowed, preflightResponse, withCors } from './cors.js';
 import { errorResponse } from './error-handler.js';
 import type { ResolvedOptions } from './options.js';
+import { requiredPermission } from './permissions.js';
 import { controlRoutes } from './routes/control.js';
 import { runRoutes } from './routes/runs.js';
 import { startRoutes } from './routes/start.js';
 import { isTrackerSocket, trackerRoutes } from './routes/tracker.js';
+import { keyRoutes } from './routes/keys.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { workflowRoutes } from './routes/workflows.js';
 
@@ -21,11 +24,15 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
   const router: ServiceRouter = Router<IRequest, [RouteEnv, ExecutionContext]>({
     base: '/api',
     before: [
-      async (request, env) => {
+      async (request, env, ctx) => {
         assertOriginAllowed(request, options);
         if (request.method === 'OPTIONS') return preflightResponse();
         // The WebSocket route authenticates itself: it also takes subscription tokens.
-        if (!isTrackerSocket(request)) await authenticate(request, env, options);
+        if (isTrackerSocket(request)) return undefined;
+        const caller = await authenticate(request, env, options, ctx);
+        const permission = requiredPermission(request.method, new URL(request.url).pathname.replace(/^\/api/, ''));
+        requireRole(caller, permission.role, permission.what);
+        setCaller(request, caller);
         return undefined;
       },
     ],
@@ -44,5 +51,6 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
   controlRoutes(router, context);
   trackerRoutes(router, context);
   tokenRoutes(router, context);
+  keyRoutes(router, context);
   return router;
 }

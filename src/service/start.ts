@@ -12,7 +12,10 @@ import { workflowBinding, workflowBindingName } from './bindings.js';
 import { followRuns } from './follow.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
+import type { Caller } from '../shared/access.js';
+import { auditStatement } from '../store/audit.js';
 import { writeBatch } from '../store/batch.js';
+import { requireScope } from './access.js';
 import { d1ErrorKind } from '../store/errors.js';
 import { serviceDb } from './storage.js';
 import type { EventRef } from '../store/rows.js';
@@ -25,6 +28,8 @@ interface StartPlan {
   /** What the workflow receives as `event.payload`: the params with the refs merged in. */
   payload: Record<string, JsonValue>;
   retryOf: string | null;
+  /** Who asked for it (the audit trail records it with the run). */
+  caller: Caller;
 }
 
 /** What a start did: the result for the caller and the events to publish. */
@@ -33,7 +38,8 @@ export interface StartOutcome {
   events: EventRef[];
 }
 
-function plan(env: object, input: StartRunInput, options: ResolvedOptions, retryOf: string | null = null): StartPlan {
+function plan(env: object, input: StartRunInput, options: ResolvedOptions, caller: Caller, retryOf: string | null = null): StartPlan {
+  requireScope(caller, { workflow_name: input.workflow, ref_type: input.ref_type ?? null });
   const binding = workflowBinding(env, input.workflow, options);
   let params: Record<string, JsonValue> = input.params ?? {};
   const schema = options.paramsSchemas[input.workflow];
@@ -45,7 +51,7 @@ function plan(env: object, input: StartRunInput, options: ResolvedOptions, retry
   // The seed's workflows read their refs from event.payload.
   if (input.ref_id !== undefined && input.ref_id !== null) payload.ref_id = input.ref_id;
   if (input.ref_type !== undefined && input.ref_type !== null) payload.ref_type = input.ref_type;
-  return { input, runId: input.id ?? crypto.randomUUID(), binding, payload, retryOf };
+  return { input, runId: input.id ?? crypto.randomUUID(), binding, payload, retryOf, caller };
 }
 
 function recordStatements(p: StartPlan, now: string): Statement[] {
@@ -65,7 +71,8 @@ function recordStatements(p: StartPlan, now: string): Statement[] {
     now,
   });
   if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
-  statements.push(selectRun(p.runId));
+  const details = { workflow: input.workflow, ...(p.retryOf ? { retry_of: p.retryOf } : {}) };
+  statements.push(auditStatement(p.caller, { action: p.retryOf ? 'retry' : 'start', runId: p.runId, details }, now), selectRun(p.runId));
   return statements;
 }
 
@@ -104,9 +111,15 @@ function found(row: RunRow): StartResult {
  * creates the instance with the payload. With an idempotency key, a repeat returns the first run.
  * @param retryOf the run this one retries, recorded as `retry_of`
  */
-export async function startRun(env: object, input: StartRunInput, options: ResolvedOptions, retryOf: string | null = null): Promise<StartOutcome> {
+export async function startRun(
+  env: object,
+  input: StartRunInput,
+  options: ResolvedOptions,
+  caller: Caller,
+  retryOf: string | null = null,
+): Promise<StartOutcome> {
   const db = serviceDb(env);
-  const p = plan(env, input, options, retryOf);
+  const p = plan(env, input, options, caller, retryOf);
   if (input.idempotency_key !== undefined) {
     const existing = await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key);
     if (existing) return { result: found(existing), events: [] };
@@ -145,9 +158,10 @@ export async function startRuns(
   env: object,
   inputs: StartRunInput[],
   options: ResolvedOptions,
+  caller: Caller,
 ): Promise<{ results: StartResult[]; events: EventRef[] }> {
   const db = serviceDb(env);
-  const plans = inputs.map((input) => plan(env, input, options));
+  const plans = inputs.map((input) => plan(env, input, options, caller));
   assertDistinct(plans.map((p) => p.input.id).filter((id): id is string => id !== undefined), 'id');
   assertDistinct(
     plans.filter((p) => p.input.idempotency_key !== undefined).map((p) => `${p.input.workflow}\u0000${p.input.idempotency_key}`),

@@ -1,6 +1,7 @@
 import type { JsonObject } from './json.js';
 import type { RunStatus } from './status.js';
 import type { RunDetail, RunRecord, WorkflowRecord } from './types.js';
+import type { AuditEntry } from './access.js';
 
 /**
  * Response bodies of the workflow service's REST API. The service builds them and the client
@@ -29,7 +30,10 @@ export interface BatchStartResult {
 }
 
 /** What `GET /api/runs/:id` returns: the run with its workflow, steps and attempts. */
-export type RunDetailResult = RunDetail;
+export interface RunDetailResult extends RunDetail {
+  /** Who started and controlled the run, newest first (the latest 50; `GET /api/audit?run_id=` has all). */
+  audit: AuditEntry[];
+}
 
 /** The workflows of one business object and its newest runs. */
 export interface ByRefResult {

@@ -25,6 +25,8 @@ export interface RunFilters {
   /** Runs created before this ISO time. */
   until?: string;
   metadata?: MetadataFilter;
+  /** Only runs of these workflows and `ref_type`s (an API key's scopes); each list narrows. */
+  within?: { workflows?: readonly string[]; ref_types?: readonly string[] };
 }
 
 /** Filters of a workflow list; the time range applies to `updated_at` (the latest activity). */
@@ -80,7 +82,10 @@ function runConditions(f: RunFilters, src: Source): { where: string[]; params: S
     ['r.ref_id', f.ref_id],
     ['r.workflow_name', f.workflow_name],
     ['r.status', f.status],
-  ], f);
+  ], f, [
+    ['r.workflow_name', f.within?.workflows],
+    ['r.ref_type', f.within?.ref_types],
+  ]);
 }
 
 /** WHERE conditions for equality filters and a time range on `at`, after the source's own. */
@@ -89,6 +94,7 @@ function filterConditions(
   at: string,
   equals: [column: string, value: string | undefined][],
   range: { since?: string; until?: string },
+  within: [column: string, values: readonly string[] | undefined][] = [],
 ): { where: string[]; params: SqlValue[] } {
   const where = [...src.where];
   const params = [...src.params];
@@ -96,6 +102,11 @@ function filterConditions(
     if (value === undefined) continue;
     where.push(`${column} = ?`);
     params.push(value);
+  }
+  for (const [column, values] of within) {
+    if (values === undefined) continue;
+    where.push(`${column} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
   }
   if (range.since !== undefined) {
     where.push(`${at} >= ?`);
@@ -166,7 +177,10 @@ export function workflowsPageStatement(filters: WorkflowFilters, limit: number, 
     ['w.ref_id', filters.ref_id],
     ['w.name', filters.workflow_name],
     ['w.status', filters.status],
-  ], filters);
+  ], filters, [
+    ['w.name', filters.within?.workflows],
+    ['w.ref_type', filters.within?.ref_types],
+  ]);
   return pageStatement('w.*', src, cond, limit, after);
 }
 

@@ -151,6 +151,35 @@ describe('the built-in dashboard', () => {
     expect(await page.locator('button[data-action=retry]').isEnabled()).toBe(true);
   });
 
+  it('signs in with any key and shows only what its role and scopes allow', async () => {
+    const admin = serviceClient();
+    const run = await admin.startWorkflow('nightly_report', { sleepSeconds: 600 });
+    const expense = await admin.startWorkflow('approval', { amount: 5, requestedBy: 'bo' }, 'expense-scoped', 'expense');
+    const reader = await admin.createKey({ name: 'support desk', role: 'read' });
+
+    const page = await open();
+    await signIn(page, reader.key);
+    await page.locator('.signed-in', { hasText: 'support desk · read' }).waitFor();
+    await page.locator('.connection[data-state=live]').waitFor();
+    await page.goto(`${serviceUrl()}/#/runs/${run.workflowId}`);
+    await page.locator('.pause-note', { hasText: 'Sleeping until' }).waitFor();
+    // no control buttons for a read key, and the audit trail says who started the run
+    expect(await page.locator('button[data-action]').count()).toBe(0);
+    await page.locator('.audit-list li[data-action=start]', { hasText: 'Started by SERVICE_API_KEY' }).waitFor();
+    await screenshot(page, 'dashboard-read-key');
+
+    // a key scoped to one ref_type sees only those runs; its list refreshes without a live topic
+    const scoped = await admin.createKey({ name: 'expenses app', role: 'operate', scopes: { ref_types: ['expense'] } });
+    const other = await open();
+    await signIn(other, scoped.key);
+    await rowStatus(other, expense.workflowId, 'Waiting');
+    expect(await other.locator(`tr[data-run-id="${run.workflowId}"]`).count()).toBe(0);
+    const ids = await other.locator('tr[data-run-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+    for (const id of ids) expect((await admin.getRun(id!)).ref_type).toBe('expense');
+    await admin.terminateRun(run.workflowId);
+    await admin.terminateRun(expense.workflowId);
+  });
+
   it('filters by workflow, status and business object, and pages through long histories', async () => {
     const client = serviceClient();
     await client.startWorkflows(

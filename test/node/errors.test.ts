@@ -192,6 +192,7 @@ describe('--dry-run', () => {
       project.path('migrations/flowflare/0001_initial.sql'),
       project.path('migrations/flowflare/0002_service.sql'),
       project.path('migrations/flowflare/0003_engine.sql'),
+      project.path('migrations/flowflare/0004_access.sql'),
       project.path('.dev.vars'),
       project.path('.gitignore'),
     ]);

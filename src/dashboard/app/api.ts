@@ -1,5 +1,6 @@
 import type { TopicQuery } from '../../browser/protocol.js';
 import { FlowflareError, WorkflowClient } from '../../client/index.js';
+import { roleIncludes, type Caller, type Role } from '../../shared/access.js';
 
 /** Life of the subscription tokens the page asks for, in seconds; the subscriber renews them. */
 const TOKEN_TTL_SECONDS = 15 * 60;
@@ -11,18 +12,27 @@ export interface Api {
   token(topic: TopicQuery): Promise<string>;
   /** The service's WebSocket URL. */
   websocketUrl: string;
+  /** Who the key is: its name, role and scopes (the page shows only what the role allows). */
+  caller: Caller;
 }
 
-/** The API of the service that served the page, with the given key. */
-export function createApi(apiKey: string, origin = location.origin): Api {
+/** The API of the service that served the page, with the given key, once the service has said who the key is. */
+export async function signIn(apiKey: string, origin = location.origin): Promise<Api> {
   const client = new WorkflowClient({ baseUrl: origin, apiKey });
+  const { caller } = await client.whoami();
   return {
     client,
+    caller,
     websocketUrl: `${origin.replace(/^http/, 'ws')}/api/tracker-websocket`,
     async token(topic) {
       return (await client.createSubscriptionToken(topic, TOKEN_TTL_SECONDS)).token;
     },
   };
+}
+
+/** True when the signed-in key's role includes `role`. */
+export function can(api: Api, role: Role): boolean {
+  return roleIncludes(api.caller.role, role);
 }
 
 /** True when the service refused the key. */

@@ -1,4 +1,4 @@
-import { createApi, type Api } from './api.js';
+import { isUnauthorized, signIn, type Api } from './api.js';
 import { createConnectionBadge } from './connection.js';
 import type { AppContext } from './context.js';
 import { h, replaceChildren, type View } from './dom.js';
@@ -14,7 +14,13 @@ const root = document.getElementById('app')!;
 /** Shows the sign-in form, or the dashboard when this tab already has a key. */
 function start(reason?: string): void {
   const key = savedKey();
-  if (key && !reason) return showDashboard(createApi(key));
+  if (key && !reason) {
+    signIn(key).then(showDashboard, (error: unknown) => {
+      forgetKey();
+      start(isUnauthorized(error) ? 'The service refused the key.' : `Could not reach the service: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return;
+  }
   replaceChildren(
     root,
     signInView((api, value) => {
@@ -63,6 +69,7 @@ function showDashboard(api: Api): void {
     h('button', { type: 'button', class: 'skip-link', onclick: () => main.focus() }, 'Skip to content'),
     h('a', { href: '#/', class: 'brand' }, 'Flowflare'),
     connection.element,
+    h('span', { class: 'signed-in', title: 'The key this page uses' }, `${api.caller.name} · ${api.caller.role}`),
     h('button', { type: 'button', class: 'button sign-out', onclick: () => signOut() }, 'Sign out'),
   );
   replaceChildren(root, header, notices.element, main);

@@ -1,8 +1,10 @@
 import { subscribe } from '../../browser/subscribe.js';
 import { FINAL_RUN_STATUSES } from '../../shared/status.js';
+import type { RunDetailResult } from '../../shared/api.js';
 import type { RunDetail } from '../../shared/types.js';
 import { createActions } from './actions.js';
-import { errorText, isUnauthorized } from './api.js';
+import { can, errorText, isUnauthorized } from './api.js';
+import { createAuditList } from './audit-list.js';
 import type { AppContext } from './context.js';
 import { h, replaceChildren, type View } from './dom.js';
 import { createJsonSection } from './json-section.js';
@@ -15,7 +17,7 @@ import { renderTimeline } from './timeline.js';
  * kept live by a subscription to the run's topic.
  */
 export function runView(ctx: AppContext, runId: string): View {
-  let stored: RunDetail | null = null;
+  let stored: RunDetailResult | null = null;
   let live: RunDetail | null = null;
   let disposed = false;
 
@@ -27,12 +29,15 @@ export function runView(ctx: AppContext, runId: string): View {
   const output = createJsonSection('Output');
   const metadata = createJsonSection('Metadata');
   const workflowMetadata = createJsonSection('Workflow metadata', false);
+  const audit = createAuditList();
   const body = h(
     'div',
     { class: 'run-body', hidden: true },
-    actions.element,
+    // a read key sees no control buttons: the service would refuse them
+    can(ctx.api, 'operate') ? actions.element : null,
     h('section', { class: 'timeline-section', 'aria-label': 'Steps' }, h('h2', null, 'Steps'), timeline),
     h('section', { class: 'data-section', 'aria-label': 'Data' }, input.element, output.element, metadata.element, workflowMetadata.element),
+    audit.element,
   );
   const element = h(
     'article',
@@ -62,19 +67,24 @@ export function runView(ctx: AppContext, runId: string): View {
     output.set(run.output_result);
     metadata.set(run.metadata);
     workflowMetadata.set(run.workflow?.metadata ?? null);
+    if (stored) audit.set(stored.audit);
   };
 
-  ctx.api.client.getRun(runId).then(
-    (run) => {
-      stored = run;
-      render();
-    },
-    (error: unknown) => {
-      if (disposed) return;
-      if (isUnauthorized(error)) return ctx.signOut('The service refused the key.');
-      replaceChildren(facts, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));
-    },
-  );
+  const load = () =>
+    ctx.api.client.getRun(runId).then(
+      (run) => {
+        stored = run;
+        render();
+      },
+      (error: unknown) => {
+        if (disposed) return;
+        if (isUnauthorized(error)) return ctx.signOut('The service refused the key.');
+        replaceChildren(facts, h('p', { class: 'form-error', role: 'alert' }, errorText(error)));
+      },
+    );
+  void load();
+  // The audit trail is not in live events: read the run again when its status changes.
+  let lastStatus: string | null = null;
 
   const topic = { run_id: runId };
   const subscription = subscribe({
@@ -89,6 +99,10 @@ export function runView(ctx: AppContext, runId: string): View {
       if (event.run_id !== runId) return;
       live = runs.find((r) => r.id === runId) ?? live;
       render();
+      if (live && live.status !== lastStatus) {
+        lastStatus = live.status;
+        void load();
+      }
     },
     onStatus: (status, detail) => ctx.setConnection(status, detail),
   });

@@ -1,9 +1,9 @@
-import { createApi, errorText, isUnauthorized, type Api } from './api.js';
+import { errorText, isUnauthorized, signIn, type Api } from './api.js';
 import { h } from './dom.js';
 
 /**
- * The sign-in form: the service's API key, checked against the service before it is kept. A
- * refused key is reported and not kept.
+ * The sign-in form: an API key (the service's SERVICE_API_KEY or a key with a role), checked
+ * against the service before it is kept. A refused key is reported and not kept.
  */
 export function signInView(onSignedIn: (api: Api, key: string) => void, reason?: string): HTMLElement {
   const key = h('input', { type: 'password', id: 'api-key', name: 'apiKey', required: true, autocomplete: 'current-password', spellcheck: 'false' });
@@ -13,7 +13,7 @@ export function signInView(onSignedIn: (api: Api, key: string) => void, reason?:
     'form',
     { class: 'sign-in', 'aria-labelledby': 'sign-in-title' },
     h('h1', { id: 'sign-in-title' }, 'Flowflare'),
-    h('p', null, 'Live view of your workflow runs. Sign in with the service’s API key (SERVICE_API_KEY); it is kept for this browser tab only.'),
+    h('p', null, 'Live view of your workflow runs. Sign in with an API key (SERVICE_API_KEY or a key made for you); it is kept for this browser tab only, and the page shows what its role allows.'),
     h('label', { for: 'api-key' }, 'API key'),
     key,
     problem,
@@ -25,10 +25,8 @@ export function signInView(onSignedIn: (api: Api, key: string) => void, reason?:
     if (!value) return;
     submit.disabled = true;
     problem.textContent = '';
-    const api = createApi(value);
     try {
-      await api.client.countRuns();
-      onSignedIn(api, value);
+      onSignedIn(await signIn(value), value);
     } catch (error) {
       problem.textContent = isUnauthorized(error) ? 'The service refused this key.' : `Could not reach the service: ${errorText(error)}`;
       key.select();

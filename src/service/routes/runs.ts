@@ -2,15 +2,19 @@ import { countRunsByStatus, listRunRows } from '../../store/queries.js';
 import { getRunDetailRows } from '../../store/run-detail.js';
 import { toAttempt, toRun, toStep, toWorkflow } from '../../store/rows.js';
 import type { Page, RunDetailResult, StatusCounts } from '../../shared/api.js';
-import { NotFoundError } from '../../shared/errors.js';
+import { listAudit } from '../../store/audit.js';
 import { RUN_STATUSES, type RunStatus } from '../../shared/status.js';
 import type { RunRecord } from '../../shared/types.js';
 import { readQuery } from '../body.js';
-import { json, param, type RouteContext, type ServiceRouter } from '../context.js';
+import { requireRunInScope } from '../access.js';
+import { callerOf, json, param, type RouteContext, type ServiceRouter } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { countsQuerySchema, DEFAULT_PAGE_SIZE, listQuerySchema } from '../schemas.js';
 import { serviceDb } from '../storage.js';
 import { toRunFilters } from './filters.js';
+
+/** Audit entries a run's detail carries, newest first (`GET /api/audit?run_id=` pages through all). */
+const AUDIT_IN_DETAIL = 50;
 
 /** `GET /api/runs`, `GET /api/runs/counts`, `GET /api/runs/:id`. */
 export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
@@ -18,14 +22,14 @@ export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
     const q = readQuery(request, listQuerySchema, 'GET /api/runs');
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
-    const page = await listRunRows(serviceDb(env), toRunFilters(q), limit, after);
+    const page = await listRunRows(serviceDb(env), toRunFilters(q, callerOf(request)), limit, after);
     const body: Page<RunRecord> = { data: page.rows.map(toRun), next_cursor: page.next ? encodeCursor(page.next) : null };
     return json(body);
   });
 
   router.get('/runs/counts', async (request, env) => {
     const q = readQuery(request, countsQuerySchema, 'GET /api/runs/counts');
-    const found = await countRunsByStatus(serviceDb(env), toRunFilters(q), RUN_STATUSES);
+    const found = await countRunsByStatus(serviceDb(env), toRunFilters(q, callerOf(request)), RUN_STATUSES);
     const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<RunStatus, number>;
     const body: StatusCounts = { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
     return json(body);
@@ -33,8 +37,10 @@ export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
 
   router.get('/runs/:id', async (request, env) => {
     const id = param(request, 'id');
-    const rows = await getRunDetailRows(serviceDb(env), id);
-    if (!rows) throw new NotFoundError(`Unknown run '${id}'.`);
+    const db = serviceDb(env);
+    const [found, audit] = await Promise.all([getRunDetailRows(db, id), listAudit(db, { run_id: id }, AUDIT_IN_DETAIL)]);
+    requireRunInScope(callerOf(request), found?.run ?? null, id);
+    const rows = found!;
     const attempts = rows.attempts.map(toAttempt);
     const body: RunDetailResult = {
       ...toRun(rows.run),
@@ -43,6 +49,7 @@ export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
         ...toStep(s),
         attempt_history: attempts.filter((a) => a.step_name === s.step_name && a.step_count === s.step_count),
       })),
+      audit,
     };
     return json(body);
   });

@@ -1,7 +1,7 @@
 import type { WorkflowNames } from '../../shared/api.js';
 import { knownWorkflowNames } from '../bindings.js';
 import { readJson } from '../body.js';
-import { json, type RouteContext, type ServiceRouter } from '../context.js';
+import { callerOf, json, type RouteContext, type ServiceRouter } from '../context.js';
 import { publishEvents } from '../publish.js';
 import { batchStartSchema, startRunSchema } from '../schemas.js';
 import { startRun, startRuns } from '../start.js';
@@ -10,14 +10,14 @@ import { startRun, startRuns } from '../start.js';
 export function startRoutes(router: ServiceRouter, { options }: RouteContext): void {
   router.post('/runs', async (request, env, ctx) => {
     const input = await readJson(request, startRunSchema, options.maxBodyBytes, 'POST /api/runs');
-    const { result, events } = await startRun(env, input, options);
+    const { result, events } = await startRun(env, input, options, callerOf(request));
     publishEvents(env, ctx, events);
     return json(result, result.created ? 201 : 200);
   });
 
   router.post('/runs/batch', async (request, env, ctx) => {
     const input = await readJson(request, batchStartSchema, options.maxBodyBytes, 'POST /api/runs/batch');
-    const { results, events } = await startRuns(env, input.runs, options);
+    const { results, events } = await startRuns(env, input.runs, options, callerOf(request));
     publishEvents(env, ctx, events);
     return json({ results }, results.some((r) => r.created) ? 201 : 200);
   });

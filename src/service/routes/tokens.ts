@@ -3,16 +3,21 @@ import { topicQueryToTopic } from '../../live/topic-query.js';
 import { topicKey } from '../../live/topics.js';
 import type { TokenResult } from '../../shared/api.js';
 import { readJson } from '../body.js';
-import { json, type RouteContext, type ServiceRouter } from '../context.js';
+import { callerOf, json, type RouteContext, type ServiceRouter } from '../context.js';
 import { tokenRequestSchema } from '../schemas.js';
-import { signingKey } from '../socket-auth.js';
+import { signingSecrets } from '../socket-auth.js';
+import { serviceDb } from '../storage.js';
+import { assertTopicInScope } from '../topic-scope.js';
 
 /** `POST /api/tokens`: mints a short-lived subscription token for one topic, for a browser. */
 export function tokenRoutes(router: ServiceRouter, { options }: RouteContext): void {
   router.post('/tokens', async (request, env) => {
     const input = await readJson(request, tokenRequestSchema, options.maxBodyBytes, 'POST /api/tokens');
-    const scope = topicKey(topicQueryToTopic(input.topic));
-    const { token, claims } = await signToken(signingKey(env), scope, input.ttl_seconds);
+    const caller = callerOf(request);
+    const topic = topicQueryToTopic(input.topic);
+    await assertTopicInScope(serviceDb(env), caller, topic);
+    const scope = topicKey(topic);
+    const { token, claims } = await signToken(signingSecrets(env)[0]!, scope, input.ttl_seconds, Date.now(), caller.keyId);
     const body: TokenResult = { token, scope, expires_at: new Date(claims.exp * 1000).toISOString() };
     return json(body, 201);
   });

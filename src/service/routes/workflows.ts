@@ -3,7 +3,8 @@ import { toRun, toWorkflow, type WorkflowRow } from '../../store/rows.js';
 import type { ByRefResult, Page } from '../../shared/api.js';
 import type { WorkflowRecord } from '../../shared/types.js';
 import { readQuery } from '../body.js';
-import { json, type RouteContext, type ServiceRouter } from '../context.js';
+import { inScope } from '../access.js';
+import { callerOf, json, type RouteContext, type ServiceRouter } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { byRefQuerySchema, DEFAULT_PAGE_SIZE, listQuerySchema, MAX_PAGE_SIZE } from '../schemas.js';
 import { serviceDb } from '../storage.js';
@@ -15,7 +16,7 @@ export function workflowRoutes(router: ServiceRouter, _context: RouteContext): v
     const q = readQuery(request, listQuerySchema, 'GET /api/workflows');
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'number');
-    const page = await listWorkflowRows(serviceDb(env), toRunFilters(q), limit, after);
+    const page = await listWorkflowRows(serviceDb(env), toRunFilters(q, callerOf(request)), limit, after);
     const body: Page<WorkflowRecord> = { data: page.rows.map(toWorkflow), next_cursor: page.next ? encodeCursor(page.next) : null };
     return json(body);
   });
@@ -23,17 +24,18 @@ export function workflowRoutes(router: ServiceRouter, _context: RouteContext): v
   router.get('/workflows/by-ref', async (request, env) => {
     const q = readQuery(request, byRefQuerySchema, 'GET /api/workflows/by-ref');
     const db = serviceDb(env);
+    const caller = callerOf(request);
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
     const w = workflowsByRefStatement(q.ref_type, q.ref_id, MAX_PAGE_SIZE);
     const [workflows, runs] = await Promise.all([
       db.prepare(w.sql).bind(...w.params).all<WorkflowRow>(),
-      listRunRows(db, { ref_type: q.ref_type, ref_id: q.ref_id }, limit, after),
+      listRunRows(db, toRunFilters({ ref_type: q.ref_type, ref_id: q.ref_id }, caller), limit, after),
     ]);
     const body: ByRefResult = {
       ref_type: q.ref_type,
       ref_id: q.ref_id,
-      workflows: workflows.results.map(toWorkflow),
+      workflows: workflows.results.filter((w) => inScope(caller, { workflow_name: w.name, ref_type: w.ref_type })).map(toWorkflow),
       runs: runs.rows.map(toRun),
       next_cursor: runs.next ? encodeCursor(runs.next) : null,
     };
