@@ -57,6 +57,13 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
         },
       },
       {
+        // the same D1 query as GET /api/runs, with nothing around it (the list benchmark's baseline)
+        name: 'bare',
+        modules: [{ type: 'ESModule', path: 'bare.js', contents: bundle('bench/service/fixtures/bare-worker.ts') }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        d1Databases: { DB: 'flowflare-local' },
+      },
+      {
         name: 'client',
         routes: ['client.local/*'],
         modules: [{ type: 'ESModule', path: 'client.js', contents: bundle('bench/service/fixtures/client-worker.ts') }],
@@ -73,6 +80,8 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
     for (const query of migration.queries) await db.prepare(query).run();
   }
   const client = await mf.getWorker('client');
+  const serviceWorker = await mf.getWorker('service');
+  const bare = await mf.getWorker('bare');
   return {
     mf,
     db,
@@ -81,6 +90,10 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
     apiKey,
     /** Sends a request to the client Worker. */
     callClient: (path) => client.fetch(`http://client.local${path}`),
+    /** Sends a request to the service Worker itself. */
+    callService: (path, init) => serviceWorker.fetch(`http://service.local${path}`, init),
+    /** Sends a request to the bare Worker (the same D1 query as GET /api/runs, nothing else). */
+    callBare: (path) => bare.fetch(`http://bare.local${path}`),
     dispose: () => mf.dispose(),
   };
 }

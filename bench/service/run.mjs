@@ -118,6 +118,37 @@ try {
   const scans = Object.values(plans).flat().filter((line) => /^SCAN /.test(line) && !/USING|VIRTUAL TABLE/.test(line));
   console.log(scans.length === 0 ? '\nevery plan uses an index: no table scan' : `\nTABLE SCANS FOUND: ${scans.join('; ')}`);
   if (scans.length > 0) process.exitCode = 1;
+
+  // 3. GET /api/runs under load, with a stored read key, against a bare Worker running the same query.
+  const reader = await json(
+    await service.callService('/api/keys', { method: 'POST', headers: { Authorization: 'Bearer bench-key' }, body: JSON.stringify({ name: 'bench-reader', role: 'read' }) }),
+  );
+  const LOAD = option('load', 2000);
+  const load = async (call, concurrency) => {
+    let left = LOAD;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (left-- > 0) {
+          const response = await call();
+          if (!response.ok) throw new Error(`list answered ${response.status}`);
+          await response.arrayBuffer();
+        }
+      }),
+    );
+    return LOAD / ((performance.now() - started) / 1000);
+  };
+  const list = () => service.callService('/api/runs?limit=25', { headers: { Authorization: `Bearer ${reader.key}` } });
+  const bare = () => service.callBare('/?limit=25');
+  await load(list, 10);
+  await load(bare, 10); // warm up both
+  console.log(`\nGET /api/runs?limit=25 with a stored read key, ${LOAD.toLocaleString('en-US')} requests per cell, against a bare Worker running the same D1 query`);
+  const loadRows = [['concurrency', 'service req/s', 'bare req/s', 'ratio']];
+  for (const concurrency of [1, 50]) {
+    const [a, b] = [await load(list, concurrency), await load(bare, concurrency)];
+    loadRows.push([String(concurrency), a.toFixed(0), b.toFixed(0), `${(a / b).toFixed(2)}×`]);
+  }
+  console.log(table(loadRows));
 } finally {
   await service.dispose();
   rmSync(dir, { recursive: true, force: true });

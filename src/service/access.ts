@@ -4,6 +4,8 @@ import { findKeyByHash, touchKey, type ApiKeyRow } from '../store/keys.js';
 
 /** How long an isolate trusts what it read of a key; a revoked key is refused within this time. */
 export const KEY_CACHE_MS = 10_000;
+/** Most key lookups one isolate remembers. */
+const MAX_CACHED_KEYS = 1000;
 /** `last_used_at` is written at most this often per key. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -13,22 +15,28 @@ export const BOOTSTRAP_CALLER: Caller = { keyId: null, name: 'SERVICE_API_KEY', 
 const cache = new Map<string, { row: ApiKeyRow | null; at: number }>();
 const touched = new Map<string, number>();
 
-/** SHA-256 of a key, hex: what `api_keys.hash` stores. */
+/** A SHA-256 digest as hex: what `api_keys.hash` stores. */
+export function digestHex(digest: ArrayBuffer): string {
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** SHA-256 of a key, hex. */
 export async function hashKey(key: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
-  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return digestHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
 }
 
 /**
- * The stored key a secret belongs to, if it is valid now (not revoked, not expired), as the
- * caller it makes. Reads are cached per isolate for {@link KEY_CACHE_MS}.
+ * The stored key whose secret has this SHA-256 digest, if it is valid now (not revoked, not
+ * expired), as the caller it makes. Reads are cached per isolate for {@link KEY_CACHE_MS}.
  */
-export async function storedKeyCaller(db: D1Database, key: string, ctx?: ExecutionContext): Promise<Caller | null> {
-  const hash = await hashKey(key);
+export async function storedKeyCaller(db: D1Database, keyDigest: ArrayBuffer, ctx?: ExecutionContext): Promise<Caller | null> {
+  const hash = digestHex(keyDigest);
   const now = Date.now();
   let hit = cache.get(hash);
   if (!hit || now - hit.at > KEY_CACHE_MS) {
     hit = { row: await findKeyByHash(db, hash), at: now };
+    // wrong keys are cached too (a flood of them costs one read each per 10 s), within a bound
+    if (cache.size >= MAX_CACHED_KEYS) cache.clear();
     cache.set(hash, hit);
   }
   const row = hit.row;

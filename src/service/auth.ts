@@ -17,13 +17,29 @@ async function digest(text: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
 }
 
+/** Digests of the configured bootstrap keys, computed once per isolate and key. */
+const digests = new Map<string, Promise<ArrayBuffer>>();
+
+function digestOf(key: string): Promise<ArrayBuffer> {
+  let d = digests.get(key);
+  if (!d) {
+    d = digest(key);
+    digests.set(key, d);
+  }
+  return d;
+}
+
 /**
- * Compares two keys in constant time. Both are hashed first so the comparison never depends on
- * where they differ nor on their lengths.
+ * Compares a digest with a key's in constant time: both are SHA-256 digests, so the comparison
+ * never depends on where the keys differ nor on their lengths.
  */
+async function matches(given: ArrayBuffer, expected: string): Promise<boolean> {
+  return crypto.subtle.timingSafeEqual(given, await digestOf(expected));
+}
+
+/** True when `given` is `expected` (compared in constant time, through their digests). */
 export async function keysMatch(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
-  return crypto.subtle.timingSafeEqual(a, b);
+  return matches(await digest(given), expected);
 }
 
 /** The bootstrap keys: `SERVICE_API_KEY`, and `SERVICE_API_KEY_PREVIOUS` while a rotation lasts. */
@@ -57,9 +73,10 @@ export async function authenticate(
   if (given === null || given.length === 0) {
     throw new UnauthorizedError('Missing API key: send Authorization: Bearer <key> or X-API-Key: <key>.');
   }
-  for (const key of bootstrap) if (await keysMatch(given, key)) return BOOTSTRAP_CALLER;
+  const givenDigest = await digest(given);
+  for (const key of bootstrap) if (await matches(givenDigest, key)) return BOOTSTRAP_CALLER;
   const db = env.DB as D1Database | undefined;
-  const stored = db && typeof db.prepare === 'function' ? await storedKeyCaller(db, given, ctx) : null;
+  const stored = db && typeof db.prepare === 'function' ? await storedKeyCaller(db, givenDigest, ctx) : null;
   if (!stored) throw new UnauthorizedError('Invalid API key (unknown, revoked or expired).');
   return stored;
 }
