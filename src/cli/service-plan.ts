@@ -36,8 +36,8 @@ export const PENDING_DATABASE_ID = '<id from wrangler d1 create>';
 
 /**
  * Plans the service Worker's config: the `DB` binding with its id and migrations folder, the
- * `WORKFLOW_TRACKER` Durable Object with a SQLite-backed migration, and one `[[workflows]]` entry per
- * workflow. Anything already present is left alone; a present binding that points elsewhere is an
+ * `WORKFLOW_TRACKER` Durable Object with a SQLite-backed migration, one `[[workflows]]` entry per
+ * workflow, and a cron trigger for maintenance (retention, reconciliation). Anything already present is left alone; a present binding that points elsewhere is an
  * error rather than something to overwrite.
  */
 export function planServiceConfig(config: WranglerConfig, choices: ServiceChoices): ServiceConfigPlan {
@@ -46,6 +46,7 @@ export function planServiceConfig(config: WranglerConfig, choices: ServiceChoice
   const migrationsDir = planDatabase(config, choices, edits);
   planTracker(config, choices.configName, edits, notes);
   planWorkflows(config, choices, edits, notes);
+  planMaintenance(config, edits);
   if (config.vars && API_KEY_NAME in config.vars) {
     notes.push(
       `${choices.configName} sets ${API_KEY_NAME} in [vars], which is committed with the config: remove it; ` +
@@ -95,6 +96,18 @@ function planDatabase(config: WranglerConfig, choices: ServiceChoices, edits: Co
   }
   // An existing binding keeps its own migrations folder (wrangler's default when unset).
   return existing.migrations_dir ?? 'migrations';
+}
+
+/** How often the service's `scheduled` handler prunes past the retention policy and checks stalled runs. */
+export const MAINTENANCE_CRON = '*/15 * * * *';
+
+/** A cron trigger for the service's maintenance, unless the Worker already has one (any cron runs it). */
+function planMaintenance(config: WranglerConfig, edits: ConfigEdit[]): void {
+  const triggers = (config as { triggers?: { crons?: unknown } }).triggers;
+  if (Array.isArray(triggers?.crons) && triggers.crons.length > 0) return;
+  const comment = 'Flowflare: retention and reconciliation run on this schedule';
+  if (triggers) edits.push({ op: 'set', path: ['triggers', 'crons'], value: [MAINTENANCE_CRON], comment });
+  else edits.push({ op: 'set', path: ['triggers'], value: { crons: [MAINTENANCE_CRON] }, comment });
 }
 
 function planTracker(config: WranglerConfig, configName: string, edits: ConfigEdit[], notes: string[]): void {

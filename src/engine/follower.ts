@@ -155,7 +155,7 @@ export class RunFollower {
       return this.backoff(record);
     }
     const instance = await this.instance(record);
-    if (!instance) return this.missing(record, followed);
+    if (typeof instance === 'string') return this.missing(record, followed, instance);
 
     const state = stateOf(record, followed);
     const { stream, reset } = await this.openAt(instance, followed, state);
@@ -268,32 +268,50 @@ export class RunFollower {
     }
   }
 
-  private async instance(record: FollowRecord): Promise<WorkflowInstance | null> {
+  /**
+   * The run's instance; or `gone` when the binding that owns it is known and says there is no such
+   * instance; or `unknown` when no binding of this Worker could tell (not created yet, or another
+   * Worker's).
+   */
+  private async instance(record: FollowRecord): Promise<WorkflowInstance | 'gone' | 'unknown'> {
     const env = this.env as unknown as Record<string, unknown>;
     const named = env[record.binding ?? record.workflowName.toUpperCase().replace(/[^A-Z0-9_]/g, '_')];
-    const bindings = isWorkflowBinding(named) ? [named] : Object.values(env).filter(isWorkflowBinding);
-    for (const binding of bindings) {
+    if (isWorkflowBinding(named)) {
+      try {
+        return await named.get(record.runId);
+      } catch (error) {
+        return isNotFound(error) ? 'gone' : 'unknown';
+      }
+    }
+    for (const binding of Object.values(env).filter(isWorkflowBinding)) {
       try {
         return await binding.get(record.runId);
       } catch {
-        // not this binding's instance, or not created (yet)
+        // not this binding's instance
       }
     }
-    return null;
+    return 'unknown';
   }
 
-  /** No instance: not created yet, never created (a start that failed after its record), or gone. */
-  private async missing(record: FollowRecord, followed: FollowedRun): Promise<number | null> {
+  /**
+   * No instance: not created yet, never created (a start that failed after its record), or gone
+   * (its history expired, or it was deleted). A run that has not started is closed as
+   * `StartFailed` after the grace period; a run that had started and whose binding says the
+   * instance no longer exists is closed as `InstanceGone`, with the reason.
+   */
+  private async missing(record: FollowRecord, followed: FollowedRun, lookup: 'gone' | 'unknown'): Promise<number | null> {
     const run = followed.run;
-    const waiting = run !== null && (run.status === 'Queued' || run.status === 'Pending');
-    if (!waiting) return null;
-    const since = Math.min(record.since, Date.parse(run.created_at));
-    if (Date.now() - since < START_GRACE_MS) return Date.now() + 1000;
-    const error = errorToJson(
-      Object.assign(new Error(`Cloudflare Workflows has no instance '${record.runId}': the run was recorded but its instance was never created.`), {
-        name: 'StartFailed',
-      }),
-    );
+    if (!run || FINAL_RUN_STATUSES.includes(run.status as RunStatus)) return null;
+    const notStarted = run.status === 'Queued' || run.status === 'Pending';
+    if (!notStarted && lookup !== 'gone') return null;
+    if (notStarted) {
+      const since = Math.min(record.since, Date.parse(run.created_at));
+      if (Date.now() - since < START_GRACE_MS) return Date.now() + 1000;
+    }
+    const [name, message] = notStarted
+      ? ['StartFailed', `Cloudflare Workflows has no instance '${record.runId}': the run was recorded but its instance was never created.`]
+      : ['InstanceGone', `Cloudflare Workflows no longer has instance '${record.runId}' (its history expired or it was deleted) while the run was recorded as ${run.status}.`];
+    const error = errorToJson(Object.assign(new Error(message), { name }));
     const now = nowIso();
     const fields = { status: 'Errored', error, completed_at: now };
     return (await this.writeWithRetries(runTransition({ runId: record.runId, workflow: { existing: true }, fields, now }))) ? null : this.backoff(record);
@@ -333,6 +351,11 @@ export class RunFollower {
     this.quietWaiters = this.quietWaiters.filter((w) => w.since > since);
     for (const w of ready) w.resolve();
   }
+}
+
+/** True for the error a Workflow binding's `get()` gives for an id it has no instance of. */
+function isNotFound(error: unknown): boolean {
+  return /not[ _.]?found|does not exist|no such instance/i.test(error instanceof Error ? error.message : String(error));
 }
 
 function stateOf(record: FollowRecord, followed: FollowedRun): RunState {

@@ -3,6 +3,7 @@ import type { RouteEnv } from './context.js';
 import { errorResponse } from './error-handler.js';
 import { resolveOptions, type ServiceEnv, type WorkflowServiceOptions } from './options.js';
 import { handleLifecycleBatch } from './lifecycle-queue.js';
+import { runMaintenance } from './retention.js';
 import { createRouter } from './router.js';
 
 /**
@@ -10,7 +11,9 @@ import { createRouter } from './router.js';
  * runs and workflows, and control runs, the `/api/tracker-websocket` endpoint, and the built-in
  * live dashboard page (at `/` unless `dashboard` says otherwise). Its `queue` handler follows the
  * runs that Cloudflare's Workflows lifecycle events announce (bind a Queue that an event
- * subscription feeds as a consumer). Export the result as the Worker's default export, and
+ * subscription feeds as a consumer). Its `scheduled` handler (give the Worker a cron trigger)
+ * prunes finished runs past the `retention` policy and checks stalled runs against the engine.
+ * Export the result as the Worker's default export, and
  * `WorkflowTracker` beside it.
  * @example
  * import { createWorkflowService } from '@biggidea/flowflare';
@@ -38,6 +41,10 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
     },
     async queue(batch, env) {
       await handleLifecycleBatch(batch, env as object, resolved);
+    },
+    async scheduled(controller, env) {
+      const report = await runMaintenance(env as unknown as Record<string, unknown>, resolved, controller.scheduledTime);
+      if (resolved.debug) console.log('[flowflare] maintenance:', JSON.stringify(report));
     },
   } satisfies ExportedHandler<Env>;
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
+import { resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
 
 /** Options of {@link createWorkflowService}. */
 export interface WorkflowServiceOptions {
@@ -32,6 +33,13 @@ export interface WorkflowServiceOptions {
    * @default { path: '/' }
    */
   dashboard?: DashboardSetting;
+  /**
+   * How long finished runs and the live event log are kept; the `scheduled` handler (a cron
+   * trigger) prunes past it and checks stalled runs against the engine. Runs that have not
+   * finished are never deleted.
+   * @default { completed: '90 days', errored: '1 year', terminated: '1 year', events: '30 days', stalledAfter: '15 minutes' }
+   */
+  retention?: RetentionPolicy;
 }
 
 /** The bindings the workflow service reads from `env`. Workflow bindings sit beside them. */
@@ -66,6 +74,7 @@ export interface ResolvedOptions {
   allowUnauthenticated: boolean;
   /** `null` when the dashboard is off. */
   dashboard: ResolvedDashboard | null;
+  retention: ResolvedRetention;
 }
 
 /** Default largest request body, in bytes. */
@@ -81,5 +90,6 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
     dashboard: resolveDashboard(options.dashboard),
+    retention: resolveRetention(options.retention),
   };
 }

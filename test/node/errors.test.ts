@@ -193,6 +193,7 @@ describe('--dry-run', () => {
       project.path('migrations/flowflare/0002_service.sql'),
       project.path('migrations/flowflare/0003_engine.sql'),
       project.path('migrations/flowflare/0004_access.sql'),
+      project.path('migrations/flowflare/0005_retention.sql'),
       project.path('.dev.vars'),
       project.path('.gitignore'),
     ]);

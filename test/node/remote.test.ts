@@ -34,7 +34,7 @@ describe('--remote', () => {
       role: 'service',
       changed: true,
       database: { name: 'remote_db', id: database.uuid, created: true },
-      migrations: { local: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql'], remote: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql'] },
+      migrations: { local: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql', '0005_retention.sql'], remote: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql', '0005_retention.sql'] },
       apiKey: { local: 'created', remote: 'uploaded' },
       commands: [
         'wrangler d1 create remote_db --update-config=false --config wrangler.toml',
@@ -119,7 +119,7 @@ describe('a failure halfway', () => {
       expect(result.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(/^✘ `wrangler d1 migrations apply DB --remote --config wrangler\.toml` failed: .*D1 is having a bad day/),
       ]);
-      expect(result.stdout).toContain('Put wrangler.toml, migrations/flowflare/0001_initial.sql, migrations/flowflare/0002_service.sql, migrations/flowflare/0003_engine.sql, migrations/flowflare/0004_access.sql, .dev.vars, .gitignore back as they were.');
+      expect(result.stdout).toContain('Put wrangler.toml, migrations/flowflare/0001_initial.sql, migrations/flowflare/0002_service.sql, migrations/flowflare/0003_engine.sql, migrations/flowflare/0004_access.sql, migrations/flowflare/0005_retention.sql, .dev.vars, .gitignore back as they were.');
       expect(project.snapshot()).toEqual(before);
       expect(project.exists('migrations')).toBe(false);
     } finally {

@@ -1,0 +1,144 @@
+import { followerOf } from '../engine/follow-request.js';
+import { ValidationError } from '../shared/errors.js';
+import { writeBatch } from '../store/batch.js';
+import { deleteOldEvents, deleteRuns, runsUnchangedSince } from '../store/retention.js';
+import { durationToMs } from '../workflow/retry-options.js';
+import { workflowBindingName } from './bindings.js';
+import type { ResolvedOptions } from './options.js';
+
+/** A duration (`'90 days'`, `'1 year'`, milliseconds), or `false`: keep for ever. */
+export type Keep = string | number | false;
+
+/**
+ * How long finished runs (by outcome) and the live event log are kept, counted from a run's last
+ * change (its end) and an event's time. A run that has not finished is never deleted.
+ */
+export interface RetentionPolicy {
+  /** @default '90 days' */
+  completed?: Keep;
+  /** @default '1 year' */
+  errored?: Keep;
+  /** @default '1 year' */
+  terminated?: Keep;
+  /** The live event log (resume with `since`); runs keep their steps and attempts regardless. @default '30 days' */
+  events?: Keep;
+  /** A run not finished whose record has not changed for this long is checked against the engine. @default '15 minutes' */
+  stalledAfter?: string | number;
+}
+
+/** The policy with its defaults applied, in milliseconds (`null`: keep for ever). */
+export interface ResolvedRetention {
+  Completed: number | null;
+  Errored: number | null;
+  Terminated: number | null;
+  events: number | null;
+  stalledAfter: number;
+}
+
+/** Defaults: generous, so that history outlives Cloudflare's (3 to 30 days) and the database does not fill. */
+export const DEFAULT_RETENTION = { completed: '90 days', errored: '1 year', terminated: '1 year', events: '30 days', stalledAfter: '15 minutes' } as const;
+
+function keepMs(value: Keep, field: string): number | null {
+  if (value === false) return null;
+  let ms: number;
+  try {
+    ms = durationToMs(value);
+  } catch {
+    ms = Number.NaN;
+  }
+  if (!Number.isFinite(ms) || ms <= 0) throw new ValidationError(`retention.${field}: a duration such as '30 days' or false, not ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** Applies the defaults and checks every duration (a bad one fails at startup, naming the field). */
+export function resolveRetention(policy: RetentionPolicy = {}): ResolvedRetention {
+  const p = { ...DEFAULT_RETENTION, ...policy };
+  return {
+    Completed: keepMs(p.completed, 'completed'),
+    Errored: keepMs(p.errored, 'errored'),
+    Terminated: keepMs(p.terminated, 'terminated'),
+    events: keepMs(p.events, 'events'),
+    stalledAfter: keepMs(p.stalledAfter, 'stalledAfter')!,
+  };
+}
+
+/** Runs deleted per D1 batch: each batch is short, and one invocation that ends early loses nothing. */
+const PRUNE_BATCH = 100;
+/** Events deleted per statement. */
+const EVENTS_BATCH = 1000;
+/** Stalled runs checked per invocation. */
+const SWEEP_LIMIT = 200;
+/** Finished statuses, each with its own retention. */
+const FINISHED = ['Completed', 'Errored', 'Terminated'] as const;
+/** Unfinished statuses the sweep checks; a paused run may rest for ever. */
+const SWEPT: readonly string[] = ['Pending', 'Queued', 'Running', 'Sleeping', 'Waiting'];
+
+/** What one maintenance pass did. */
+export interface MaintenanceReport {
+  /** Finished runs deleted, by status. */
+  pruned: Record<string, number>;
+  /** Events deleted from the live log. */
+  events: number;
+  /** Runs not finished, unchanged for too long, handed to their followers to be checked against the engine. */
+  checked: number;
+  /** False when the time budget ran out first (the next pass goes on where this one stopped). */
+  complete: boolean;
+}
+
+/**
+ * One maintenance pass, as the `scheduled` handler runs it: deletes finished runs past their
+ * retention (oldest first, in batches of 100, each batch one D1 transaction), trims the live event
+ * log, and hands runs that have stalled to their followers, which ask the engine and repair the
+ * record (a run the engine no longer knows is closed with the reason). Stops at `budgetMs`.
+ * @param now the time the pass runs at (the scheduled time), epoch ms
+ */
+export async function runMaintenance(env: Record<string, unknown>, options: ResolvedOptions, now: number, budgetMs = 20_000): Promise<MaintenanceReport> {
+  const db = env.DB as D1Database;
+  const policy = options.retention;
+  const deadline = Date.now() + budgetMs;
+  const report: MaintenanceReport = { pruned: {}, events: 0, checked: 0, complete: true };
+  const outOfTime = () => Date.now() > deadline && !(report.complete = false);
+
+  for (const status of FINISHED) {
+    const keep = policy[status];
+    if (keep === null) continue;
+    const before = new Date(now - keep).toISOString();
+    for (;;) {
+      if (outOfTime()) return report;
+      const runs = await runsUnchangedSince(db, status, before, PRUNE_BATCH);
+      if (runs.length === 0) break;
+      await writeBatch(db, deleteRuns(runs));
+      report.pruned[status] = (report.pruned[status] ?? 0) + runs.length;
+    }
+  }
+
+  if (policy.events !== null) {
+    const before = new Date(now - policy.events).toISOString();
+    for (;;) {
+      if (outOfTime()) return report;
+      const deleted = await deleteOldEvents(db, before, EVENTS_BATCH);
+      report.events += deleted;
+      if (deleted < EVENTS_BATCH) break;
+    }
+  }
+
+  const stalledBefore = new Date(now - policy.stalledAfter).toISOString();
+  for (const status of SWEPT) {
+    if (outOfTime()) return report;
+    const runs = await runsUnchangedSince(db, status, stalledBefore, SWEEP_LIMIT - report.checked);
+    await Promise.all(
+      runs.map(async (run) => {
+        const follower = followerOf(env, run.id);
+        if (!follower) return;
+        try {
+          await follower.follow({ runId: run.id, workflowName: run.workflow_name, binding: workflowBindingName(run.workflow_name, options) });
+          report.checked++;
+        } catch (error) {
+          console.error(`[flowflare] the follower of stalled run ${run.id} did not answer; the next pass tries again:`, error);
+        }
+      }),
+    );
+    if (report.checked >= SWEEP_LIMIT) break;
+  }
+  return report;
+}
