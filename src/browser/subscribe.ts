@@ -10,6 +10,7 @@ import {
   type TopicQuery,
 } from './protocol.js';
 import { RunViewStore, type RunView } from './run-view.js';
+import { closeSocket } from '../shared/close-socket.js';
 
 /** Connection state, for a UI to show. */
 export type SubscriptionStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'closed';
@@ -205,7 +206,7 @@ export function subscribe(options: SubscribeOptions): Subscription {
       cursor = null;
       const old = socket;
       socket = null;
-      old?.close(1000, 'topic changed');
+      if (old) closeSocket(old, 1000, 'topic changed');
       if (timer) clearTimeout(timer);
       setStatus('connecting');
       void connect();
@@ -213,7 +214,7 @@ export function subscribe(options: SubscribeOptions): Subscription {
     close() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      socket?.close(1000, 'closed by client');
+      if (socket) closeSocket(socket, 1000, 'closed by client');
       socket = null;
       setStatus('closed');
     },

@@ -8,6 +8,7 @@ import { snapshotToRuns } from './snapshot.js';
 import type { FollowRequest } from '../engine/follow-request.js';
 import { RunFollower } from '../engine/follower.js';
 import { TRACKER_HEADERS } from './headers.js';
+import { closeSocket } from '../shared/close-socket.js';
 
 /** The bindings a tracker reads. */
 export interface TrackerEnv {
@@ -120,8 +121,9 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
 
   /**
    * `{"type":"ping"}` is answered with `{"type":"pong"}`. `{"type":"subscribe","topic":…}` for
-   * another topic closes the socket with 4010 and the topic's query, so that the client reconnects
-   * to the tracker that serves it (the browser subscriber does this by itself).
+   * another topic closes the socket with 4010 and the topic's key (cut to the 123 bytes a close
+   * reason may hold; the `RECONNECT` error before it names the whole key), so that the client
+   * reconnects to the tracker that serves it (the browser subscriber does this by itself).
    */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     if (typeof message !== 'string') return;
@@ -142,17 +144,13 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
       }
       if (next === attachment.topic) return;
       send(ws, { type: 'error', error: { code: 'RECONNECT', message: `reconnect to follow topic ${next}` } });
-      ws.close(CLOSE_TOPIC_CHANGED, next.slice(0, 120));
+      closeSocket(ws, CLOSE_TOPIC_CHANGED, next);
     }
   }
 
   /** Completes the closing handshake the client started. */
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {
-      // already closed
-    }
+    closeSocket(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
   }
 
   /** Logs a socket error; the runtime closes the socket. */
@@ -278,9 +276,5 @@ function send(ws: WebSocket, message: ServerMessage): void {
 
 function expire(ws: WebSocket): void {
   send(ws, { type: 'error', error: { code: 'TOKEN_EXPIRED', message: 'the subscription token expired; reconnect with a new one' } });
-  try {
-    ws.close(CLOSE_TOKEN_EXPIRED, 'token expired');
-  } catch {
-    // already closed
-  }
+  closeSocket(ws, CLOSE_TOKEN_EXPIRED, 'token expired');
 }
