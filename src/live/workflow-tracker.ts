@@ -130,6 +130,8 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
    * {@link MAX_BAD_FRAMES}th such frame closes it with 1008.
    */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    // Frames still arriving on a socket the tracker closed (a flood of them) get no work at all.
+    if (ws.readyState !== WebSocket.OPEN) return;
     const frame = readClientFrame(message);
     if (frame.type === 'ping') return send(ws, { type: 'pong' });
     const attachment = ws.deserializeAttachment() as Attachment;
