@@ -6,6 +6,8 @@ export const CLOSE_TOKEN_EXPIRED = 4001;
 export const CLOSE_FORBIDDEN = 4003;
 /** Close code: the socket asked for another topic; reconnect with it (the subscriber does). */
 export const CLOSE_TOPIC_CHANGED = 4010;
+/** Close code (the standard policy violation): the socket sent too many frames that are not client messages. */
+export const CLOSE_POLICY_VIOLATION = 1008;
 
 /** Sub-protocol the service speaks; a token may ride along as `flowflare-token.<token>`. */
 export const SUBPROTOCOL = 'flowflare';
@@ -31,14 +33,22 @@ export interface UpdateMessage {
   data: EventRecord;
 }
 
-/** Something the server wants the client to know before it closes a socket. */
+/**
+ * Something the server wants the client to know: why it closes a socket (`RECONNECT`,
+ * `TOKEN_EXPIRED`), or why it did not read a frame the client sent (`BAD_MESSAGE`, `BAD_TOPIC`).
+ */
 export interface ErrorMessage {
   type: 'error';
   error: { code: string; message: string };
 }
 
+/** The answer to `{"type":"ping"}`. */
+export interface PongMessage {
+  type: 'pong';
+}
+
 /** Every message the server sends. */
-export type ServerMessage = InitialDataMessage | UpdateMessage | ErrorMessage;
+export type ServerMessage = InitialDataMessage | UpdateMessage | ErrorMessage | PongMessage;
 
 /** A topic as the query string of `/api/tracker-websocket` gives it. */
 export type TopicQuery = { run_id: string } | { workflow: string } | { ref_type: string; ref_id: string } | 'all';

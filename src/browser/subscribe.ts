@@ -10,8 +10,13 @@ import {
   type TopicQuery,
 } from './protocol.js';
 import { RunViewStore, type RunView } from './run-view.js';
+import { closeSocket } from '../shared/close-socket.js';
 
-/** Connection state, for a UI to show. */
+/**
+ * Connection state, for a UI to show: `live` once a socket is open and the runs are the topic's
+ * (at `initial_data`, or as soon as the socket opens when it resumes from a cursor), `reconnecting`
+ * from a drop until then.
+ */
 export type SubscriptionStatus = 'connecting' | 'live' | 'reconnecting' | 'unauthorized' | 'closed';
 
 /** Options of {@link subscribe}. */
@@ -89,6 +94,12 @@ export function subscribe(options: SubscribeOptions): Subscription {
     options.onStatus?.(next, detail);
   };
 
+  // The backoff starts over once a connection works: its socket is open and the runs are the topic's.
+  const live = () => {
+    failures = 0;
+    setStatus('live');
+  };
+
   const urlFor = (withToken: string | undefined, resume: boolean): string => {
     const url = new URL(options.url);
     for (const key of ['run_id', 'workflow', 'ref_type', 'ref_id', 'since', 'token']) url.searchParams.delete(key);
@@ -112,8 +123,13 @@ export function subscribe(options: SubscribeOptions): Subscription {
     const ws = new Socket(urlFor(undefined, true), protocols);
     socket = ws;
     let opened = false;
+    // The service opens a socket only once the topic's tracker has taken it, after replaying the
+    // events since the cursor: a resumed socket is live when open, even if the topic stays quiet.
+    // A fresh one is live with its first message, `initial_data`, which brings the state.
+    const resuming = cursor !== null;
     ws.addEventListener('open', () => {
       opened = true;
+      if (socket === ws && resuming) live();
     });
     ws.addEventListener('message', (event: MessageEvent) => {
       if (socket !== ws || typeof event.data !== 'string') return;
@@ -124,14 +140,11 @@ export function subscribe(options: SubscribeOptions): Subscription {
         return;
       }
       if (message.type === 'initial_data') {
-        failures = 0;
         cursor = message.data.cursor;
         store.reset(message.data.runs);
-        setStatus('live');
+        live();
         options.onInitialData?.(message.data, store.runs());
       } else if (message.type === 'update') {
-        failures = 0;
-        setStatus('live');
         if (cursor !== null && message.data.id <= cursor) return;
         cursor = message.data.id;
         store.apply(message.data);
@@ -205,7 +218,7 @@ export function subscribe(options: SubscribeOptions): Subscription {
       cursor = null;
       const old = socket;
       socket = null;
-      old?.close(1000, 'topic changed');
+      if (old) closeSocket(old, 1000, 'topic changed');
       if (timer) clearTimeout(timer);
       setStatus('connecting');
       void connect();
@@ -213,7 +226,7 @@ export function subscribe(options: SubscribeOptions): Subscription {
     close() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      socket?.close(1000, 'closed by client');
+      if (socket) closeSocket(socket, 1000, 'closed by client');
       socket = null;
       setStatus('closed');
     },

@@ -1,13 +1,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import { toEvent, type EventRow } from '../store/rows.js';
 import { latestEventId, listTopicEvents, oldestEventId, readTopicSnapshot } from '../store/topic-events.js';
-import { CLOSE_TOKEN_EXPIRED, CLOSE_TOPIC_CHANGED, type ClientMessage, type ServerMessage } from '../browser/protocol.js';
-import { parseTopicKey, topicKey, type Topic } from './topics.js';
-import { topicQueryToTopic } from './topic-query.js';
+import { CLOSE_POLICY_VIOLATION, CLOSE_TOKEN_EXPIRED, CLOSE_TOPIC_CHANGED, type ServerMessage } from '../browser/protocol.js';
+import { parseTopicKey, type Topic } from './topics.js';
+import { MAX_BAD_FRAMES, readClientFrame } from './client-frames.js';
 import { snapshotToRuns } from './snapshot.js';
 import type { FollowRequest } from '../engine/follow-request.js';
 import { RunFollower } from '../engine/follower.js';
 import { TRACKER_HEADERS } from './headers.js';
+import { closeSocket } from '../shared/close-socket.js';
 
 /** The bindings a tracker reads. */
 export interface TrackerEnv {
@@ -24,6 +25,8 @@ interface Attachment {
   topic: string;
   /** Token expiry (epoch ms), or null for a socket opened with the API key. */
   exp: number | null;
+  /** Frames the socket sent that were not client messages (absent until the first). */
+  bad?: number;
 }
 
 /**
@@ -120,39 +123,27 @@ export class WorkflowTracker<Env extends TrackerEnv = TrackerEnv> extends Durabl
 
   /**
    * `{"type":"ping"}` is answered with `{"type":"pong"}`. `{"type":"subscribe","topic":…}` for
-   * another topic closes the socket with 4010 and the topic's query, so that the client reconnects
-   * to the tracker that serves it (the browser subscriber does this by itself).
+   * another topic closes the socket with 4010 and the topic's key (cut to the 123 bytes a close
+   * reason may hold; the `RECONNECT` error before it names the whole key), so that the client
+   * reconnects to the tracker that serves it (the browser subscriber does this by itself). Any
+   * other frame is answered with a `BAD_MESSAGE` (or `BAD_TOPIC`) error; the socket's
+   * {@link MAX_BAD_FRAMES}th such frame closes it with 1008.
    */
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    if (typeof message !== 'string') return;
-    let parsed: ClientMessage;
-    try {
-      parsed = JSON.parse(message) as ClientMessage;
-    } catch {
-      return;
-    }
-    if (parsed.type === 'ping') return ws.send(JSON.stringify({ type: 'pong' }));
-    if (parsed.type === 'subscribe') {
-      const attachment = ws.deserializeAttachment() as Attachment;
-      let next: string;
-      try {
-        next = topicKey(topicQueryToTopic(parsed.topic));
-      } catch (error) {
-        return send(ws, { type: 'error', error: { code: 'BAD_TOPIC', message: (error as Error).message } });
-      }
-      if (next === attachment.topic) return;
-      send(ws, { type: 'error', error: { code: 'RECONNECT', message: `reconnect to follow topic ${next}` } });
-      ws.close(CLOSE_TOPIC_CHANGED, next.slice(0, 120));
-    }
+    // Frames still arriving on a socket the tracker closed (a flood of them) get no work at all.
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const frame = readClientFrame(message);
+    if (frame.type === 'ping') return send(ws, { type: 'pong' });
+    const attachment = ws.deserializeAttachment() as Attachment;
+    if (frame.type === 'bad') return refuse(ws, attachment, frame.code, frame.message);
+    if (frame.key === attachment.topic) return;
+    send(ws, { type: 'error', error: { code: 'RECONNECT', message: `reconnect to follow topic ${frame.key}` } });
+    closeSocket(ws, CLOSE_TOPIC_CHANGED, frame.key);
   }
 
   /** Completes the closing handshake the client started. */
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
-    } catch {
-      // already closed
-    }
+    closeSocket(ws, code === 1005 || code === 1006 ? 1000 : code, reason);
   }
 
   /** Logs a socket error; the runtime closes the socket. */
@@ -276,11 +267,15 @@ function send(ws: WebSocket, message: ServerMessage): void {
   }
 }
 
+/** Answers a frame the tracker does not read, and closes a socket that sent too many of them. */
+function refuse(ws: WebSocket, attachment: Attachment, code: string, message: string): void {
+  send(ws, { type: 'error', error: { code, message } });
+  const bad = (attachment.bad ?? 0) + 1;
+  if (bad >= MAX_BAD_FRAMES) return closeSocket(ws, CLOSE_POLICY_VIOLATION, `${bad} frames that are not client messages`);
+  ws.serializeAttachment({ ...attachment, bad } satisfies Attachment);
+}
+
 function expire(ws: WebSocket): void {
   send(ws, { type: 'error', error: { code: 'TOKEN_EXPIRED', message: 'the subscription token expired; reconnect with a new one' } });
-  try {
-    ws.close(CLOSE_TOKEN_EXPIRED, 'token expired');
-  } catch {
-    // already closed
-  }
+  closeSocket(ws, CLOSE_TOKEN_EXPIRED, 'token expired');
 }

@@ -28,7 +28,7 @@ describe('retention: the scheduled handler prunes finished runs and keeps everyt
     const waiting = await startPlain(refId, { waitFor: 'never' });
     for (const id of done) await followedToEnd(id);
     await recordedAs(waiting, 'Waiting');
-    const [{ id: workflowId }] = await rows<{ id: number }>("SELECT id FROM workflow WHERE name = 'plain' AND ref_type = 'retention' AND ref_id = ?", refId);
+    const workflowId = (await rows<{ id: number }>("SELECT id FROM workflow WHERE name = 'plain' AND ref_type = 'retention' AND ref_id = ?", refId))[0]!.id;
     expect((await rows('SELECT 1 FROM workflow_steps WHERE run_id = ?', done[0])).length).toBeGreaterThan(0);
 
     // 89 days on: nothing is old enough
@@ -82,7 +82,7 @@ describe('reconciliation: stalled runs are checked against the engine', () => {
 
   it('closes a run the engine no longer knows, with the reason, instead of leaving it Running', async () => {
     const id = unique('gone');
-    const [{ id: workflowId }] = await rows<{ id: number }>("SELECT id FROM workflow WHERE name = 'plain' LIMIT 1");
+    const workflowId = (await rows<{ id: number }>("SELECT id FROM workflow WHERE name = 'plain' LIMIT 1"))[0]!.id;
     await env.DB.prepare(
       "INSERT INTO workflow_runs (id, workflow_id, workflow_name, status, created_at, updated_at) VALUES (?, ?, 'plain', 'Running', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
     )
