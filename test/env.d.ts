@@ -15,6 +15,8 @@ declare global {
       LIFECYCLE_EVENTS: Queue;
       SERVICE_API_KEY: string;
       SERVICE_API_KEY_PREVIOUS: string;
+      RESTORE_DB: D1Database;
+      ARCHIVE: R2Bucket;
       WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
       /** The separate client Worker, which reaches the service only through its service binding. */
       CLIENT_WORKER: Fetcher;

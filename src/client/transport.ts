@@ -13,6 +13,14 @@ export interface TransportOptions {
   timeoutMs: number;
 }
 
+/** A body sent as it is, with its content type. */
+class RawBody {
+  constructor(
+    readonly text: string,
+    readonly type: string,
+  ) {}
+}
+
 /** Host used for requests through a service binding; the binding ignores it. */
 const BINDING_ORIGIN = 'https://flowflare.internal';
 
@@ -26,16 +34,44 @@ export class Transport {
 
   /** Sends a request; resolves to the parsed JSON body of a 2xx response. */
   async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+    return parse<T>(await this.send(method, path, body, 'application/json'), method, path);
+  }
+
+  /**
+   * Sends a GET whose answer is NDJSON and yields each line parsed, as the body arrives (the
+   * timeout covers the wait for the answer to start).
+   */
+  async *lines<T>(path: string): AsyncGenerator<T, void, undefined> {
+    const response = await this.send('GET', path, undefined, 'application/x-ndjson');
+    if (!response.ok || !response.body) return void (await parse(response, 'GET', path));
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let rest = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      const text = rest + (value ?? '');
+      const lines = text.split('\n');
+      rest = done ? '' : lines.pop()!;
+      for (const line of lines) if (line.trim()) yield JSON.parse(line) as T;
+      if (done) return;
+    }
+  }
+
+  /** Sends a text body (such as NDJSON) with its content type; resolves to the parsed JSON answer. */
+  async requestText<T>(path: string, text: string, contentType: string): Promise<T> {
+    return parse<T>(await this.send('POST', path, new RawBody(text, contentType), 'application/json'), 'POST', path);
+  }
+
+  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, accept: string): Promise<Response> {
     const { serviceBinding, baseUrl, apiKey, timeoutMs } = this.#options;
     const origin = serviceBinding ? BINDING_ORIGIN : (baseUrl as string).replace(/\/+$/, '');
-    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, Accept: 'application/json' };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, Accept: accept };
+    if (body !== undefined) headers['Content-Type'] = body instanceof RawBody ? body.type : 'application/json';
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const request = new Request(`${origin}${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : body instanceof RawBody ? body.text : JSON.stringify(body),
       signal: controller.signal,
     });
     let response: Response;
@@ -50,7 +86,7 @@ export class Transport {
     } finally {
       clearTimeout(timer);
     }
-    return parse<T>(response, method, path);
+    return response;
   }
 }
 

@@ -16,6 +16,7 @@ import type { ListFilters, StartRunRequest, TokenRequest } from '../service/sche
 import type { TopicQuery } from '../browser/protocol.js';
 import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
+import type { ArchivedRun } from '../store/archive.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -242,5 +243,21 @@ export class WorkflowClient {
   /** One page of the audit trail, newest first (admin keys only). */
   listAudit(filters: { run_id?: string; action?: string; cursor?: string; limit?: number } = {}): Promise<Page<AuditEntry>> {
     return this.#transport.request('GET', `/api/audit${queryString(filters)}`);
+  }
+
+  /**
+   * Every run the filters select (within the key's scopes), newest first, in the archive format
+   * (`flowflare.run.v1`: the stored columns of the run, its steps and attempts), read as the service
+   * streams them.
+   * @example
+   * for await (const run of client.exportRuns({ ref_type: 'campaign' })) lines.push(JSON.stringify(run));
+   */
+  exportRuns(filters: CountFilters = {}): AsyncGenerator<ArchivedRun, void, undefined> {
+    return this.#transport.lines<ArchivedRun>(`/api/export${queryString(filters)}`);
+  }
+
+  /** Restores runs in the archive format (an export, or an R2 archive file gunzipped) (admin keys only). */
+  importRuns(ndjson: string): Promise<{ runs: number; restored: number; skipped: number }> {
+    return this.#transport.requestText('/api/import', ndjson, 'application/x-ndjson');
   }
 }

@@ -57,6 +57,8 @@ export interface ServiceEnv {
   TOKEN_SIGNING_KEY?: string;
   /** The previous token signing secret, still accepted while a rotation lasts. */
   TOKEN_SIGNING_KEY_PREVIOUS?: string;
+  /** An R2 bucket: retention archives finished runs there (gzip NDJSON by day) before deleting them. */
+  ARCHIVE?: R2Bucket;
   /**
    * The `WorkflowTracker` Durable Object namespace, for live updates. Typed either way `wrangler
    * types` may declare it (with or without the class).

@@ -1,7 +1,9 @@
 import { followerOf } from '../engine/follow-request.js';
 import { ValidationError } from '../shared/errors.js';
 import { writeBatch } from '../store/batch.js';
+import { archivedRuns } from '../store/archive.js';
 import { deleteOldEvents, deleteRuns, runsUnchangedSince } from '../store/retention.js';
+import { archiveRuns } from './archive.js';
 import { durationToMs } from '../workflow/retry-options.js';
 import { workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
@@ -73,10 +75,16 @@ const FINISHED = ['Completed', 'Errored', 'Terminated'] as const;
 /** Unfinished statuses the sweep checks; a paused run may rest for ever. */
 const SWEPT: readonly string[] = ['Pending', 'Queued', 'Running', 'Sleeping', 'Waiting'];
 
+function isBucket(value: unknown): value is R2Bucket {
+  return typeof value === 'object' && value !== null && typeof (value as R2Bucket).put === 'function' && typeof (value as R2Bucket).list === 'function';
+}
+
 /** What one maintenance pass did. */
 export interface MaintenanceReport {
   /** Finished runs deleted, by status. */
   pruned: Record<string, number>;
+  /** Archive files written to R2 (`env.ARCHIVE`) before the runs in them were deleted. */
+  archived: number;
   /** Events deleted from the live log. */
   events: number;
   /** Runs not finished, unchanged for too long, handed to their followers to be checked against the engine. */
@@ -87,16 +95,18 @@ export interface MaintenanceReport {
 
 /**
  * One maintenance pass, as the `scheduled` handler runs it: deletes finished runs past their
- * retention (oldest first, in batches of 100, each batch one D1 transaction), trims the live event
+ * retention (oldest first, in batches of 100, each batch one D1 transaction; with an R2 bucket
+ * bound as `ARCHIVE`, each batch is archived there first and kept if R2 refuses it), trims the live event
  * log, and hands runs that have stalled to their followers, which ask the engine and repair the
  * record (a run the engine no longer knows is closed with the reason). Stops at `budgetMs`.
  * @param now the time the pass runs at (the scheduled time), epoch ms
  */
 export async function runMaintenance(env: Record<string, unknown>, options: ResolvedOptions, now: number, budgetMs = 20_000): Promise<MaintenanceReport> {
   const db = env.DB as D1Database;
+  const bucket = isBucket(env.ARCHIVE) ? env.ARCHIVE : null;
   const policy = options.retention;
   const deadline = Date.now() + budgetMs;
-  const report: MaintenanceReport = { pruned: {}, events: 0, checked: 0, complete: true };
+  const report: MaintenanceReport = { pruned: {}, archived: 0, events: 0, checked: 0, complete: true };
   const outOfTime = () => Date.now() > deadline && !(report.complete = false);
 
   for (const status of FINISHED) {
@@ -107,6 +117,16 @@ export async function runMaintenance(env: Record<string, unknown>, options: Reso
       if (outOfTime()) return report;
       const runs = await runsUnchangedSince(db, status, before, PRUNE_BATCH);
       if (runs.length === 0) break;
+      if (bucket) {
+        try {
+          report.archived += (await archiveRuns(bucket, status, await archivedRuns(db, runs.map((r) => r.id)), now)).length;
+        } catch (error) {
+          // archive before delete: a run R2 did not take stays in D1 for the next pass
+          console.error(`[flowflare] archiving ${status} runs to R2 failed; they are kept and archived on a later pass:`, error);
+          report.complete = false;
+          break;
+        }
+      }
       await writeBatch(db, deleteRuns(runs));
       report.pruned[status] = (report.pruned[status] ?? 0) + runs.length;
     }

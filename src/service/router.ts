@@ -11,6 +11,7 @@ import { controlRoutes } from './routes/control.js';
 import { runRoutes } from './routes/runs.js';
 import { startRoutes } from './routes/start.js';
 import { isTrackerSocket, trackerRoutes } from './routes/tracker.js';
+import { exportRoutes } from './routes/export.js';
 import { keyRoutes } from './routes/keys.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { workflowRoutes } from './routes/workflows.js';
@@ -52,5 +53,6 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
   trackerRoutes(router, context);
   tokenRoutes(router, context);
   keyRoutes(router, context);
+  exportRoutes(router, context);
   return router;
 }

@@ -1,3 +1,4 @@
+import { refreshWorkflowsWhere } from './archive.js';
 import { sql, type Statement } from './statement.js';
 
 /** Ids of runs in `status` whose last change is before `before` (ISO), oldest first. */
@@ -36,14 +37,7 @@ export function deleteRuns(runs: readonly Pick<AgedRun, 'id' | 'workflow_id'>[])
     sql(`DELETE FROM workflow_run_metadata WHERE run_id ${inList}`, list),
     sql(`DELETE FROM workflow_run_cursors WHERE run_id ${inList}`, list),
     sql(`DELETE FROM workflow_runs WHERE id ${inList}`, list),
-    sql(
-      `UPDATE workflow SET
-         run_count = (SELECT count(*) FROM workflow_runs r WHERE r.workflow_id = workflow.id),
-         last_run_id = (SELECT r.id FROM workflow_runs r INDEXED BY runs_by_workflow WHERE r.workflow_id = workflow.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1),
-         status = coalesce((SELECT r.status FROM workflow_runs r INDEXED BY runs_by_workflow WHERE r.workflow_id = workflow.id ORDER BY r.created_at DESC, r.id DESC LIMIT 1), status)
-       WHERE id ${inList}`,
-      workflows,
-    ),
+    refreshWorkflowsWhere(`id ${inList}`, [workflows]),
   ];
 }
 
