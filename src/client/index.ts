@@ -27,7 +27,7 @@ export type {
 export type { TopicQuery } from '../browser/protocol.js';
 export type { Role, KeyScopes, ApiKeyRecord, CreatedApiKey, Caller, AuditEntry } from '../shared/access.js';
 export type { CreateKeyRequest } from '../service/access-schemas.js';
-export type { ArchivedRun } from '../store/archive.js';
+export type { ArchivedRun } from '../shared/archive-format.js';
 export type {
   WorkflowRecord,
   RunRecord,

@@ -16,7 +16,7 @@ import type { ListFilters, StartRunRequest, TokenRequest } from '../service/sche
 import type { TopicQuery } from '../browser/protocol.js';
 import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
-import type { ArchivedRun } from '../store/archive.js';
+import type { ArchivedRun } from '../shared/archive-format.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
