@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
+import { MAX_JSON_DEPTH, metadataProblem, nestedDeeperThan } from '../shared/json-limits.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */
@@ -19,7 +20,33 @@ const instanceId = z
 
 const workflowName = z.string().min(1, 'required').max(200);
 const refText = z.string().min(1, 'must not be empty').max(500);
-const jsonObject = z.record(z.string(), z.json());
+
+/**
+ * `schema`, preceded by a check of the raw value (its depth, its size) that runs before zod walks
+ * it: zod's JSON schema recurses once per level and would run out of stack on deep input.
+ */
+function checkedFirst<S extends z.ZodType>(schema: S, problem: (value: unknown) => string | null): z.ZodType<z.output<S>, z.input<S>> {
+  const checked = z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const found = problem(value);
+      if (found) ctx.addIssue({ code: 'custom', message: found });
+    })
+    .pipe(schema);
+  // the check only refuses values; what passes is parsed by `schema`, so its types are the pipe's
+  return checked as unknown as z.ZodType<z.output<S>, z.input<S>>;
+}
+
+const tooDeep = (value: unknown) => (nestedDeeperThan(value, MAX_JSON_DEPTH) ? `nested deeper than ${MAX_JSON_DEPTH} levels` : null);
+
+/** Any JSON value, at most {@link MAX_JSON_DEPTH} levels deep. */
+const jsonValue = checkedFirst(z.json(), tooDeep);
+
+/** A JSON object, at most {@link MAX_JSON_DEPTH} levels deep. */
+const jsonObject = checkedFirst(z.record(z.string(), z.json()), tooDeep);
+
+/** Metadata: a JSON object within the depth and size limits (D1 merges and indexes it). */
+const metadataObject = checkedFirst(z.record(z.string(), z.json()), metadataProblem);
 
 /** Body of a start: which workflow, its params, the business object it is about, and metadata. */
 export const startRunSchema = z
@@ -30,7 +57,8 @@ export const startRunSchema = z
     params: jsonObject.optional(),
     ref_id: refText.nullable().optional(),
     ref_type: refText.nullable().optional(),
-    metadata: jsonObject.nullable().optional(),
+    /** Stored on the run and merged into its workflow's metadata; at most 64 levels and 16 KiB. */
+    metadata: metadataObject.nullable().optional(),
     /** A repeated start with the same key (for the same workflow) returns the first run. */
     idempotency_key: z.string().min(1).max(200).optional(),
     /** The instance id to use; generated when omitted. */
@@ -56,7 +84,7 @@ export type BatchStartRequest = z.input<typeof batchStartSchema>;
 export const sendEventSchema = z
   .object({
     type: z.string().min(1, 'required').max(100),
-    payload: z.json().optional(),
+    payload: jsonValue.optional(),
   })
   .strict();
 

@@ -65,6 +65,12 @@ describe('updateWorkflowRun', () => {
     await expect(updateWorkflowRun({ id, workflow_name: 'x', completed_at: 'yesterday' }, env)).rejects.toThrow(/completed_at: not a date/);
     await expect(updateWorkflowRun({ workflow_name: 'x' } as never, env)).rejects.toThrow(/id: /);
     await expect(updateWorkflowRun({ id, workflow_name: 'x', metadata: [1, 2] }, env)).rejects.toThrow(/metadata must be a JSON object/);
+    let deep: unknown = 1;
+    for (let i = 0; i < 1001; i++) deep = { a: deep };
+    await expect(updateWorkflowRun({ id, workflow_name: 'x', metadata: deep }, env)).rejects.toThrow(/metadata is nested deeper than 64 levels/);
+    await expect(updateWorkflowRun({ id, workflow_name: 'x', metadata: { note: 'x'.repeat(17 * 1024) } }, env)).rejects.toThrow(
+      /metadata is larger than 16384 bytes/,
+    );
     expect(await rows('SELECT id FROM workflow_runs WHERE id = ?', id)).toEqual([]);
   });
 

@@ -1,0 +1,98 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import type { StartResult } from '../../src/index.js';
+import { eventually, rows, waitForInstance } from '../helpers.js';
+import { post, unique } from './api.js';
+
+type ErrorBody = { error: { code: string; message: string } };
+
+/** A JSON object nested `depth` levels deep: `{ "a": { "a": … 1 } }`. */
+function nested(depth: number): Record<string, unknown> {
+  let value: unknown = 1;
+  for (let i = 0; i < depth; i++) value = { a: value };
+  return value as Record<string, unknown>;
+}
+
+describe('bodies nested too deep are refused at the boundary', () => {
+  it('params, metadata and an event payload nested 2,000 levels are a 400 naming the field', async () => {
+    const deep = nested(2000);
+    const start = await post<ErrorBody>('/api/runs', { workflow: 'control', params: deep });
+    expect(start.status).toBe(400);
+    expect(start.body.error.code).toBe('VALIDATION_FAILED');
+    expect(start.body.error.message).toMatch(/params: nested deeper than 64 levels/);
+
+    const meta = await post<ErrorBody>('/api/runs', { workflow: 'control', metadata: deep });
+    expect(meta.status).toBe(400);
+    expect(meta.body.error.message).toMatch(/metadata: nested deeper than 64 levels/);
+
+    const batch = await post<ErrorBody>('/api/runs/batch', { runs: [{ workflow: 'control' }, { workflow: 'control', params: deep }] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.message).toMatch(/runs\.1\.params: nested deeper than 64 levels/);
+
+    const event = await post<ErrorBody>('/api/runs/some-run/events', { type: 'approval', payload: [deep] });
+    expect(event.status).toBe(400);
+    expect(event.body.error.message).toMatch(/payload: nested deeper than 64 levels/);
+  });
+
+  it('JSON within the limit is accepted', async () => {
+    const { status, body } = await post<StartResult>('/api/runs', { workflow: 'control', params: nested(64), metadata: nested(64) });
+    expect(status).toBe(201);
+    await waitForInstance(await env.CONTROL.get(body.workflowId), ['complete']);
+  });
+});
+
+describe('metadata that D1 could not merge never reaches it', () => {
+  it('metadata nested 1,001 levels is refused, and the workflow and ref go on taking starts with metadata', async () => {
+    const ref = { ref_type: 'tenant', ref_id: unique('poison') };
+    const poisoned = await post<ErrorBody>('/api/runs', { workflow: 'control', ...ref, metadata: nested(1001) });
+    expect(poisoned.status).toBe(400);
+    expect(poisoned.body.error.message).toMatch(/metadata: nested deeper than 64 levels/);
+
+    const normal = await post<StartResult>('/api/runs', { workflow: 'control', ...ref, metadata: { by: 'ana' } });
+    expect(normal.status).toBe(201);
+    const again = await post<StartResult>('/api/runs', { workflow: 'control', ...ref, metadata: { by: 'bo' } });
+    expect(again.status).toBe(201);
+    const [workflow] = await rows<{ metadata: string; run_count: number }>(
+      "SELECT metadata, run_count FROM workflow WHERE name = 'control' AND ref_type = ? AND ref_id = ?",
+      ref.ref_type,
+      ref.ref_id,
+    );
+    expect(workflow?.run_count).toBe(2);
+    expect(JSON.parse(workflow!.metadata)).toEqual({ by: 'bo' });
+  });
+
+  it('a workflow whose stored metadata D1 cannot parse takes starts with metadata again', async () => {
+    // what a start accepted before metadata had limits left behind
+    const ref = { ref_type: 'tenant', ref_id: unique('legacy') };
+    const now = new Date().toISOString();
+    await env.DB.prepare('INSERT INTO workflow (name, ref_type, ref_id, metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind('control', ref.ref_type, ref.ref_id, JSON.stringify(nested(1001)), now, now)
+      .run();
+    const { status, body } = await post<StartResult>('/api/runs', { workflow: 'control', ...ref, metadata: { by: 'ana' } });
+    expect(status).toBe(201);
+    expect(body.run.metadata).toEqual({ by: 'ana' });
+    const [workflow] = await rows<{ metadata: string }>("SELECT metadata FROM workflow WHERE name = 'control' AND ref_type = ? AND ref_id = ?", ref.ref_type, ref.ref_id);
+    expect(JSON.parse(workflow!.metadata)).toEqual({ by: 'ana' });
+  });
+
+  it('metadata past the limits that a workflow carries in its payload is left out of D1', async () => {
+    const ref = { ref_type: 'tenant', ref_id: unique('payload') };
+    const id = `deep-${crypto.randomUUID()}`;
+    const instance = await env.ORDER.create({ id, params: { ...ref, metadata: nested(1001) } });
+    await waitForInstance(instance, ['complete']);
+    const run = await eventually(async () => (await rows<{ status: string; metadata: string | null }>('SELECT status, metadata FROM workflow_runs WHERE id = ?', id))[0]);
+    expect(run.metadata).toBeNull();
+    const { status } = await post<StartResult>('/api/runs', { workflow: 'order', ...ref, metadata: { by: 'ana' } });
+    expect(status).toBe(201);
+  });
+
+  it('metadata larger than 16 KiB is refused, naming the field and the limit', async () => {
+    const big = await post<ErrorBody>('/api/runs', { workflow: 'control', metadata: { note: 'x'.repeat(17 * 1024) } });
+    expect(big.status).toBe(400);
+    expect(big.body.error.code).toBe('VALIDATION_FAILED');
+    expect(big.body.error.message).toMatch(/metadata: larger than 16384 bytes/);
+    const batch = await post<ErrorBody>('/api/runs/batch', { runs: [{ workflow: 'control', metadata: { note: 'x'.repeat(17 * 1024) } }] });
+    expect(batch.status).toBe(400);
+    expect(batch.body.error.message).toMatch(/runs\.0\.metadata: larger than 16384 bytes/);
+  });
+});
