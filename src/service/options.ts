@@ -51,8 +51,10 @@ export interface ServiceEnv {
 export interface ResolvedOptions {
   allowedOrigins: readonly string[];
   debug: boolean;
-  workflows: Readonly<Record<string, string>>;
-  paramsSchemas: Readonly<Record<string, z.ZodType>>;
+  /** Workflow name → binding name; a Map, so that a name is never looked up through Object.prototype. */
+  workflows: ReadonlyMap<string, string>;
+  /** Workflow name → params schema, likewise. */
+  paramsSchemas: ReadonlyMap<string, z.ZodType>;
   maxBodyBytes: number;
   allowUnauthenticated: boolean;
   /** `null` when the dashboard is off. */
@@ -67,10 +69,15 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
   return {
     allowedOrigins: options.allowedOrigins ?? [],
     debug: options.debug ?? false,
-    workflows: options.workflows ?? {},
-    paramsSchemas: options.paramsSchemas ?? {},
+    workflows: ownEntries(options.workflows),
+    paramsSchemas: ownEntries(options.paramsSchemas),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
     dashboard: resolveDashboard(options.dashboard),
   };
+}
+
+/** The own entries of an options map, as a Map. */
+function ownEntries<T>(record: Record<string, T> | undefined): Map<string, T> {
+  return new Map(Object.entries(record ?? {}));
 }

@@ -96,3 +96,15 @@ describe('metadata that D1 could not merge never reaches it', () => {
     expect(batch.body.error.message).toMatch(/runs\.0\.metadata: larger than 16384 bytes/);
   });
 });
+
+describe('workflow names are looked up as names, never through Object.prototype', () => {
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    it(`'${name}' is an unknown workflow (404) naming it`, async () => {
+      const { status, body } = await post<ErrorBody>('/api/runs', { workflow: name });
+      expect(status).toBe(404);
+      expect(body.error.code).toBe('NOT_FOUND');
+      expect(body.error.message.toLowerCase()).toContain(`unknown workflow '${name.toLowerCase()}'`);
+      expect(body.error.message).not.toMatch(/native code|\[object Object\]/);
+    });
+  }
+});
