@@ -6,6 +6,7 @@ import { upsertAttempt, upsertStep, type AttemptFields, type StepFields, type St
 import { countNewRun, syncWorkflowStatus, upsertWorkflow, type WorkflowIdentity } from '../store/workflows.js';
 import { workflowById, workflowByIdentity } from '../store/runs.js';
 import { metadataProblem } from '../shared/json-limits.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 
 /** Where a run's workflow comes from when the run may be new. */
 export type RunWorkflow =
@@ -38,8 +39,15 @@ export function runTransition(change: RunChange): Statement[] {
   if ('existing' in workflow) {
     out.push(...updateRun(runId, fields, now));
   } else {
-    const ref: WorkflowRef = 'identity' in workflow ? workflowByIdentity(workflow.identity) : workflowById(workflow.workflowId);
-    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, storableMetadata(workflow.metadata, runId) ?? null, runId, now));
+    let ref: WorkflowRef;
+    if ('identity' in workflow) {
+      // whoever names the workflow (the service, a helper, the follower), it is recorded by its canonical name
+      const identity = { ...workflow.identity, name: canonicalWorkflowName(workflow.identity.name) };
+      ref = workflowByIdentity(identity);
+      out.push(upsertWorkflow(identity, storableMetadata(workflow.metadata, runId) ?? null, runId, now));
+    } else {
+      ref = workflowById(workflow.workflowId);
+    }
     out.push(countNewRun(ref.idSql, ref.idParams, runId, now));
     out.push(...upsertRun(runId, ref, fields, now));
   }

@@ -1,5 +1,6 @@
 import { isWorkflowBinding } from '../shared/workflow-binding.js';
 import { FlowflareError, NotFoundError } from '../shared/errors.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import type { ResolvedOptions } from './options.js';
 
 /** The binding a workflow name is started through by default: `email_campaign` → `EMAIL_CAMPAIGN`. */
@@ -28,7 +29,7 @@ export function knownWorkflowNames(env: object, options: ResolvedOptions): strin
 
 /** The name of the binding a workflow name is started through (mapped, or by the default rule). */
 export function workflowBindingName(name: string, options: ResolvedOptions): string {
-  return options.workflows.get(name) ?? defaultBindingName(name);
+  return options.workflows.get(canonicalWorkflowName(name)) ?? defaultBindingName(name);
 }
 
 /**
@@ -39,7 +40,7 @@ export function workflowBinding(env: object, name: string, options: ResolvedOpti
   const bindingName = workflowBindingName(name, options);
   const binding = ownBinding(env, bindingName);
   if (binding) return binding;
-  if (options.workflows.has(name)) {
+  if (options.workflows.has(canonicalWorkflowName(name))) {
     throw new FlowflareError(
       'NOT_CONFIGURED',
       `Workflow '${name}' is mapped to binding ${bindingName}, which is not a Workflow binding of this Worker.`,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 
 /** Options of {@link createWorkflowService}. */
 export interface WorkflowServiceOptions {
@@ -77,7 +78,7 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
   };
 }
 
-/** The own entries of an options map, as a Map. */
+/** The own entries of an options map by canonical workflow name, as a Map. */
 function ownEntries<T>(record: Record<string, T> | undefined): Map<string, T> {
-  return new Map(Object.entries(record ?? {}));
+  return new Map(Object.entries(record ?? {}).map(([name, value]) => [canonicalWorkflowName(name), value]));
 }

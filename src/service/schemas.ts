@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
 import { MAX_JSON_DEPTH, metadataProblem, nestedDeeperThan } from '../shared/json-limits.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */
@@ -18,7 +19,8 @@ const instanceId = z
   .max(100, 'at most 100 characters')
   .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/, 'letters, digits, - and _ only, not starting with -');
 
-const workflowName = z.string().min(1, 'required').max(200);
+/** A workflow name, in its canonical (lower-case) form. */
+const workflowName = z.string().min(1, 'required').max(200).transform(canonicalWorkflowName);
 const refText = z.string().min(1, 'must not be empty').max(500);
 
 /**

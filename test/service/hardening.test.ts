@@ -1,8 +1,10 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { StartResult } from '../../src/index.js';
+import type { Page, RunRecord, StartResult } from '../../src/index.js';
+import type { TokenResult } from '../../src/shared/api.js';
 import { eventually, rows, waitForInstance } from '../helpers.js';
-import { post, unique } from './api.js';
+import { openSocket } from '../realtime/sockets.js';
+import { apiJson, post, unique } from './api.js';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -107,4 +109,39 @@ describe('workflow names are looked up as names, never through Object.prototype'
       expect(body.error.message).not.toMatch(/native code|\[object Object\]/);
     });
   }
+});
+
+describe('workflow names are case-insensitive and recorded in lowercase', () => {
+  it('a start as ORDER or Order is recorded, listed and published as order', async () => {
+    const ref = { ref_type: 'case', ref_id: unique('case') };
+    const upper = await post<StartResult>('/api/runs', { workflow: 'ORDER', ...ref });
+    const mixed = await post<StartResult>('/api/runs', { workflow: 'Order', ...ref });
+    expect(upper.status).toBe(201);
+    expect(mixed.status).toBe(201);
+    expect(upper.body.run.workflow_name).toBe('order');
+    expect(mixed.body.run.workflow_name).toBe('order');
+    const [workflow] = await rows<{ name: string; run_count: number }>(
+      'SELECT name, run_count FROM workflow WHERE ref_type = ? AND ref_id = ?',
+      ref.ref_type,
+      ref.ref_id,
+    );
+    expect(workflow).toEqual({ name: 'order', run_count: 2 });
+
+    for (const filter of ['order', 'ORDER']) {
+      const { status, body } = await apiJson<Page<RunRecord>>(`/api/runs?workflow=${filter}&ref_type=${ref.ref_type}&ref_id=${ref.ref_id}`);
+      expect(status).toBe(200);
+      expect(body.data.map((r) => r.id).sort()).toEqual([upper.body.workflowId, mixed.body.workflowId].sort());
+    }
+
+    const minted = await post<TokenResult>('/api/tokens', { topic: { workflow: 'Order' } });
+    expect(minted.status).toBe(201);
+    expect(minted.body.scope).toBe('workflow:order');
+    const socket = await openSocket(`run_id=${upper.body.workflowId}`, { token: minted.body.token });
+    expect(socket.status).toBe(101);
+    socket.ws!.close(1000);
+    const byName = await openSocket('workflow=ORDER', { token: minted.body.token });
+    expect(byName.status).toBe(101);
+    byName.ws!.close(1000);
+    await eventually(async () => (await rows('SELECT 1 FROM workflow_runs WHERE id = ? AND status = ?', upper.body.workflowId, 'Completed')).length > 0);
+  });
 });

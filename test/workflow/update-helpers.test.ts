@@ -29,6 +29,14 @@ describe('updateWorkflowRun', () => {
     ]);
   });
 
+  it('records workflow_name in lower case, so that any spelling is one workflow', async () => {
+    const ref = newId('spelling');
+    await updateWorkflowRun({ id: newId('a'), workflow_name: 'Nightly_Report', ref_type: 'team', ref_id: ref, status: 'Running' }, env);
+    await updateWorkflowRun({ id: newId('b'), workflow_name: 'nightly_report', ref_type: 'team', ref_id: ref, status: 'Running' }, env);
+    expect(await rows('SELECT name, run_count FROM workflow WHERE ref_id = ?', ref)).toEqual([{ name: 'nightly_report', run_count: 2 }]);
+    expect(await rows('SELECT DISTINCT workflow_name FROM workflow_runs WHERE ref_id = ?', ref)).toEqual([{ workflow_name: 'nightly_report' }]);
+  });
+
   it('the workflow status follows its latest run only', async () => {
     const first = newId('a');
     const second = newId('b');
