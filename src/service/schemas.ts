@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
 import { MAX_JSON_DEPTH, metadataProblem, nestedDeeperThan } from '../shared/json-limits.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
+import { parseQueryTime } from './query-time.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */
@@ -94,11 +95,11 @@ export const sendEventSchema = z
 export type SendEventRequest = z.input<typeof sendEventSchema>;
 
 
-/** A time given in a query string: ISO-8601 or epoch milliseconds; compared as ISO-8601. */
+/** A time given in a query string: ISO-8601 or epoch milliseconds (see `parseQueryTime`); compared as ISO-8601. */
 const queryTime = z.string().transform((value, ctx) => {
-  const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `not a time: '${value}' (use ISO-8601 or epoch milliseconds)` });
+  const date = parseQueryTime(value);
+  if (date === null || Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: `not a time: '${value}' (use ISO-8601, such as 2026-01-31 or 2026-01-31T10:00:00Z, or epoch milliseconds)` });
     return z.NEVER;
   }
   return date.toISOString();

@@ -145,3 +145,23 @@ describe('workflow names are case-insensitive and recorded in lowercase', () => 
     await eventually(async () => (await rows('SELECT 1 FROM workflow_runs WHERE id = ? AND status = ?', upper.body.workflowId, 'Completed')).length > 0);
   });
 });
+
+describe('list times are ISO-8601', () => {
+  for (const param of ['since', 'until']) {
+    for (const value of ['$1', '?1', 'tomorrow', '2026-02-31', '1 Jan 2026']) {
+      it(`${param}=${value} is a 400 naming ${param}`, async () => {
+        const { status, body } = await apiJson<ErrorBody>(`/api/runs?${param}=${encodeURIComponent(value)}`);
+        expect(status).toBe(400);
+        expect(body.error.code).toBe('VALIDATION_FAILED');
+        expect(body.error.message).toContain(`${param}:`);
+      });
+    }
+  }
+
+  it('ISO-8601 dates and times and epoch milliseconds are accepted', async () => {
+    for (const value of ['2026-01-31', '2026-01-31T10:00:00Z', '2026-01-31T10:00:00.123+02:00', '2026-01-31T10:00Z', '1767225600000']) {
+      const { status } = await apiJson(`/api/runs/counts?since=${encodeURIComponent(value)}`);
+      expect(status, value).toBe(200);
+    }
+  });
+});
