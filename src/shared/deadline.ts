@@ -1,3 +1,9 @@
+/**
+ * How long tracking waits for a tracker Durable Object (a live publish, a follow request) before it
+ * goes on without the answer: a stuck object never stalls the workflow that tracks through it.
+ */
+export const TRACKER_CALL_TIMEOUT_MS = 2000;
+
 /** What {@link withDeadline} gives for a promise that did not settle in time. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
