@@ -10,6 +10,7 @@ declare global {
       DURABLE: Workflow;
       CONTROL: Workflow;
       ORDER: Workflow;
+      QUIET_ORDER: Workflow;
       SEED_STYLE: Workflow;
       PLAIN: Workflow;
       LIFECYCLE_EVENTS: Queue;

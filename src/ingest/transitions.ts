@@ -5,6 +5,8 @@ import type { Statement } from '../store/statement.js';
 import { upsertAttempt, upsertStep, type AttemptFields, type StepFields, type StepKey } from '../store/steps.js';
 import { countNewRun, syncWorkflowStatus, upsertWorkflow, type WorkflowIdentity } from '../store/workflows.js';
 import { workflowById, workflowByIdentity } from '../store/runs.js';
+import { metadataProblem } from '../shared/json-limits.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 
 /** Where a run's workflow comes from when the run may be new. */
 export type RunWorkflow =
@@ -31,19 +33,53 @@ export interface RunChange {
  * change, as a replayed write does). One batch.
  */
 export function runTransition(change: RunChange): Statement[] {
-  const { runId, workflow, fields, now } = change;
+  const { runId, workflow, now } = change;
+  const fields = withStorableMetadata(change.fields, runId);
   const out: Statement[] = [];
   if ('existing' in workflow) {
     out.push(...updateRun(runId, fields, now));
   } else {
-    const ref: WorkflowRef = 'identity' in workflow ? workflowByIdentity(workflow.identity) : workflowById(workflow.workflowId);
-    if ('identity' in workflow) out.push(upsertWorkflow(workflow.identity, workflow.metadata ?? null, runId, now));
+    let ref: WorkflowRef;
+    if ('identity' in workflow) {
+      // whoever names the workflow (the service, a helper, the follower), it is recorded by its canonical name
+      const identity = { ...workflow.identity, name: canonicalWorkflowName(workflow.identity.name) };
+      ref = workflowByIdentity(identity);
+      out.push(upsertWorkflow(identity, storableMetadata(workflow.metadata, runId) ?? null, runId, now));
+    } else {
+      ref = workflowById(workflow.workflowId);
+    }
     out.push(countNewRun(ref.idSql, ref.idParams, runId, now));
     out.push(...upsertRun(runId, ref, fields, now));
   }
   out.push(syncWorkflowStatus(runId, now));
   out.push(appendRunEvent(runId, contentKey({ ...fields, source: change.source }), now));
   return out;
+}
+
+/**
+ * Metadata text as D1 can merge and index it, or `undefined` (nothing written) for text it could
+ * not: not JSON, nested too deep or too large (see `metadataProblem`). The service refuses such
+ * metadata with a 400; this keeps any other sender's from reaching D1, where a merge of it would
+ * fail every later write of the workflow.
+ */
+function storableMetadata(text: string | null | undefined, runId: string): string | null | undefined {
+  if (text === null || text === undefined) return text;
+  let problem: string | null;
+  try {
+    problem = metadataProblem(JSON.parse(text));
+  } catch {
+    problem = 'not JSON';
+  }
+  if (problem === null) return text;
+  console.error(`[flowflare] metadata of run ${runId} not stored: ${problem}`);
+  return undefined;
+}
+
+function withStorableMetadata(fields: RunFields, runId: string): RunFields {
+  if (fields.metadata === undefined || fields.metadata === null) return fields;
+  const { metadata, ...rest } = fields;
+  const kept = storableMetadata(metadata, runId);
+  return kept === undefined ? rest : { ...rest, metadata: kept };
 }
 
 /** A change to a step, with the attempt it concerns. */

@@ -1,4 +1,5 @@
 import type { EventRef } from '../store/rows.js';
+import { TIMED_OUT, TRACKER_CALL_TIMEOUT_MS, withDeadline } from '../shared/deadline.js';
 import { topicsOf } from './topics.js';
 
 /** Something to do with the events a successful write appended (publish them live). */
@@ -40,13 +41,17 @@ export function publisherFor(env: unknown): EventSink | undefined {
 }
 
 /**
- * Hands a write's events to `sink` and never throws: a failed publish is logged, and subscribers
- * catch up from the event log on the next event or reconnect.
+ * Hands a write's events to `sink` and never throws, nor waits longer than `timeoutMs`: a failed or
+ * late publish is logged, and subscribers catch up from the event log on the next event or
+ * reconnect.
+ * @param timeoutMs @default TRACKER_CALL_TIMEOUT_MS (2 s)
  */
-export async function publishSafely(sink: EventSink | undefined, events: EventRef[]): Promise<void> {
+export async function publishSafely(sink: EventSink | undefined, events: EventRef[], timeoutMs = TRACKER_CALL_TIMEOUT_MS): Promise<void> {
   if (!sink || events.length === 0) return;
   try {
-    await sink(events);
+    if ((await withDeadline(Promise.resolve(sink(events)), timeoutMs)) === TIMED_OUT) {
+      console.error(`[flowflare] publishing events live took longer than ${timeoutMs} ms; going on without it (subscribers catch up from the event log)`);
+    }
   } catch (error) {
     console.error('[flowflare] publishing events live failed (subscribers catch up on the next event):', error);
   }

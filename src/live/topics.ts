@@ -1,6 +1,10 @@
 import { ValidationError } from '../shared/errors.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 
-/** What a live subscription follows: everything, one run, one workflow (by name), or one business object. */
+/**
+ * What a live subscription follows: everything, one run, one workflow (by its canonical name), or
+ * one business object.
+ */
 export type Topic =
   | { kind: 'all' }
   | { kind: 'run'; runId: string }
@@ -29,7 +33,7 @@ export function parseTopicKey(key: string): Topic {
   const rest = key.slice(colon + 1);
   if (colon > 0 && rest.length > 0) {
     if (kind === 'run') return { kind: 'run', runId: rest };
-    if (kind === 'workflow') return { kind: 'workflow', name: rest };
+    if (kind === 'workflow') return { kind: 'workflow', name: canonicalWorkflowName(rest) };
     const [type, id, extra] = rest.split(':');
     if (kind === 'ref' && type && id && extra === undefined) {
       return { kind: 'ref', refType: decodeURIComponent(type), refId: decodeURIComponent(id) };
@@ -50,7 +54,7 @@ export function topicFromQuery(params: URLSearchParams): Topic {
   const given = [runId !== null, name !== null, refType !== null || refId !== null].filter(Boolean).length;
   if (given > 1) throw new ValidationError('choose one topic: run_id, workflow, or ref_type with ref_id', 'BAD_TOPIC');
   if (runId !== null) return nonEmpty(runId, 'run_id') && { kind: 'run', runId };
-  if (name !== null) return nonEmpty(name, 'workflow') && { kind: 'workflow', name };
+  if (name !== null) return nonEmpty(name, 'workflow') && { kind: 'workflow', name: canonicalWorkflowName(name) };
   if (refType !== null || refId !== null) {
     if (!refType || !refId) throw new ValidationError('ref_type and ref_id go together', 'BAD_TOPIC');
     return { kind: 'ref', refType, refId };

@@ -11,8 +11,6 @@ import { runTransition } from '../ingest/transitions.js';
 import { followerOf, type FollowerStub, type FollowRequest } from '../engine/follow-request.js';
 import { workflowBinding, workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
-import type { StartRunInput } from './schemas.js';
-import { startRun, type StartOutcome } from './start.js';
 import type { Caller } from '../shared/access.js';
 import { auditStatement } from '../store/audit.js';
 import { writeBatch } from '../store/batch.js';
@@ -50,8 +48,6 @@ function refusal(action: ControlAction, status: InstanceStatus['status']): strin
   }
 }
 
-/** Statuses a run can be retried from. */
-const RETRYABLE: readonly string[] = ['Errored', 'Terminated'];
 
 async function instanceOf(env: object, run: RunRow, options: ResolvedOptions): Promise<WorkflowInstance> {
   let binding: Workflow;
@@ -159,29 +155,3 @@ async function followAfterControl(follower: FollowerStub, action: ControlAction,
 
 /** How long a control action waits for the engine's answer to be recorded. */
 const CONTROL_SYNC_MS = 2000;
-
-/**
- * Retries a failed (Errored or Terminated) run as a new run of the same workflow, with the same
- * params, refs and metadata; the new run records `retry_of`.
- */
-export async function retryRun(env: object, runId: string, options: ResolvedOptions, caller: Caller): Promise<StartOutcome> {
-  const db = serviceDb(env);
-  const run = toRun(requireRunInScope(caller, await getRunRow(db, runId), runId));
-  if (!RETRYABLE.includes(run.status)) {
-    throw new ConflictError(`Run '${runId}' is ${run.status}; only ${RETRYABLE.join(' or ')} runs can be retried.`);
-  }
-  const stored = run.input_params;
-  const params = typeof stored === 'object' && stored !== null && !Array.isArray(stored) ? { ...stored } : {};
-  // The stored payload has the refs merged in; the start merges them again from the run's refs,
-  // and a strict params schema would not know them.
-  if (params.ref_id === run.ref_id) delete params.ref_id;
-  if (params.ref_type === run.ref_type) delete params.ref_type;
-  const input: StartRunInput = {
-    workflow: run.workflow_name,
-    params,
-    ref_id: run.ref_id,
-    ref_type: run.ref_type,
-    metadata: run.metadata,
-  };
-  return startRun(env, input, options, caller, runId);
-}

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
 
 /** Options of {@link createWorkflowService}. */
@@ -70,8 +71,10 @@ export interface ServiceEnv {
 export interface ResolvedOptions {
   allowedOrigins: readonly string[];
   debug: boolean;
-  workflows: Readonly<Record<string, string>>;
-  paramsSchemas: Readonly<Record<string, z.ZodType>>;
+  /** Workflow name → binding name; a Map, so that a name is never looked up through Object.prototype. */
+  workflows: ReadonlyMap<string, string>;
+  /** Workflow name → params schema, likewise. */
+  paramsSchemas: ReadonlyMap<string, z.ZodType>;
   maxBodyBytes: number;
   allowUnauthenticated: boolean;
   /** `null` when the dashboard is off. */
@@ -87,11 +90,16 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
   return {
     allowedOrigins: options.allowedOrigins ?? [],
     debug: options.debug ?? false,
-    workflows: options.workflows ?? {},
-    paramsSchemas: options.paramsSchemas ?? {},
+    workflows: ownEntries(options.workflows),
+    paramsSchemas: ownEntries(options.paramsSchemas),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
     dashboard: resolveDashboard(options.dashboard),
     retention: resolveRetention(options.retention),
   };
+}
+
+/** The own entries of an options map by canonical workflow name, as a Map. */
+function ownEntries<T>(record: Record<string, T> | undefined): Map<string, T> {
+  return new Map(Object.entries(record ?? {}).map(([name, value]) => [canonicalWorkflowName(name), value]));
 }

@@ -4,7 +4,7 @@ import { writeBatch } from '../store/batch.js';
 import { archivedRuns } from '../store/archive.js';
 import { deleteOldEvents, deleteRuns, runsUnchangedSince } from '../store/retention.js';
 import { archiveRuns } from './archive.js';
-import { durationToMs } from '../workflow/retry-options.js';
+import { durationMs } from '../workflow/duration.js';
 import { workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -42,13 +42,8 @@ export const DEFAULT_RETENTION = { completed: '90 days', errored: '1 year', term
 
 function keepMs(value: Keep, field: string): number | null {
   if (value === false) return null;
-  let ms: number;
-  try {
-    ms = durationToMs(value);
-  } catch {
-    ms = Number.NaN;
-  }
-  if (!Number.isFinite(ms) || ms <= 0) throw new ValidationError(`retention.${field}: a duration such as '30 days' or false, not ${JSON.stringify(value)}`);
+  const ms = durationMs(value);
+  if (ms === null || !Number.isFinite(ms) || ms <= 0) throw new ValidationError(`retention.${field}: a duration such as '30 days' or false, not ${JSON.stringify(value)}`);
   return ms;
 }
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
+import { MAX_JSON_DEPTH, metadataProblem, nestedDeeperThan } from '../shared/json-limits.js';
+import { canonicalWorkflowName } from '../shared/workflow-name.js';
+import { parseQueryTime } from './query-time.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
 
 /** Most rows one list request returns. */
@@ -17,9 +20,36 @@ const instanceId = z
   .max(100, 'at most 100 characters')
   .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/, 'letters, digits, - and _ only, not starting with -');
 
-const workflowName = z.string().min(1, 'required').max(200);
+/** A workflow name, in its canonical (lower-case) form. */
+const workflowName = z.string().min(1, 'required').max(200).transform(canonicalWorkflowName);
 const refText = z.string().min(1, 'must not be empty').max(500);
-const jsonObject = z.record(z.string(), z.json());
+
+/**
+ * `schema`, preceded by a check of the raw value (its depth, its size) that runs before zod walks
+ * it: zod's JSON schema recurses once per level and would run out of stack on deep input.
+ */
+function checkedFirst<S extends z.ZodType>(schema: S, problem: (value: unknown) => string | null): z.ZodType<z.output<S>, z.input<S>> {
+  const checked = z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const found = problem(value);
+      if (found) ctx.addIssue({ code: 'custom', message: found });
+    })
+    .pipe(schema);
+  // the check only refuses values; what passes is parsed by `schema`, so its types are the pipe's
+  return checked as unknown as z.ZodType<z.output<S>, z.input<S>>;
+}
+
+const tooDeep = (value: unknown) => (nestedDeeperThan(value, MAX_JSON_DEPTH) ? `nested deeper than ${MAX_JSON_DEPTH} levels` : null);
+
+/** Any JSON value, at most {@link MAX_JSON_DEPTH} levels deep. */
+const jsonValue = checkedFirst(z.json(), tooDeep);
+
+/** A JSON object, at most {@link MAX_JSON_DEPTH} levels deep. */
+const jsonObject = checkedFirst(z.record(z.string(), z.json()), tooDeep);
+
+/** Metadata: a JSON object within the depth and size limits (D1 merges and indexes it). */
+const metadataObject = checkedFirst(z.record(z.string(), z.json()), metadataProblem);
 
 /** Body of a start: which workflow, its params, the business object it is about, and metadata. */
 export const startRunSchema = z
@@ -30,7 +60,8 @@ export const startRunSchema = z
     params: jsonObject.optional(),
     ref_id: refText.nullable().optional(),
     ref_type: refText.nullable().optional(),
-    metadata: jsonObject.nullable().optional(),
+    /** Stored on the run and merged into its workflow's metadata; at most 64 levels and 16 KiB. */
+    metadata: metadataObject.nullable().optional(),
     /** A repeated start with the same key (for the same workflow) returns the first run. */
     idempotency_key: z.string().min(1).max(200).optional(),
     /** The instance id to use; generated when omitted. */
@@ -56,7 +87,7 @@ export type BatchStartRequest = z.input<typeof batchStartSchema>;
 export const sendEventSchema = z
   .object({
     type: z.string().min(1, 'required').max(100),
-    payload: z.json().optional(),
+    payload: jsonValue.optional(),
   })
   .strict();
 
@@ -64,11 +95,11 @@ export const sendEventSchema = z
 export type SendEventRequest = z.input<typeof sendEventSchema>;
 
 
-/** A time given in a query string: ISO-8601 or epoch milliseconds; compared as ISO-8601. */
+/** A time given in a query string: ISO-8601 or epoch milliseconds (see `parseQueryTime`); compared as ISO-8601. */
 const queryTime = z.string().transform((value, ctx) => {
-  const date = /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `not a time: '${value}' (use ISO-8601 or epoch milliseconds)` });
+  const date = parseQueryTime(value);
+  if (date === null || Number.isNaN(date.getTime())) {
+    ctx.addIssue({ code: 'custom', message: `not a time: '${value}' (use ISO-8601, such as 2026-01-31 or 2026-01-31T10:00:00Z, or epoch milliseconds)` });
     return z.NEVER;
   }
   return date.toISOString();

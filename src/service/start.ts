@@ -42,7 +42,7 @@ function plan(env: object, input: StartRunInput, options: ResolvedOptions, calle
   requireScope(caller, { workflow_name: input.workflow, ref_type: input.ref_type ?? null });
   const binding = workflowBinding(env, input.workflow, options);
   let params: Record<string, JsonValue> = input.params ?? {};
-  const schema = options.paramsSchemas[input.workflow];
+  const schema = options.paramsSchemas.get(input.workflow);
   if (schema) {
     const parsed = parseWith(schema, params, `params of workflow '${input.workflow}'`) as unknown;
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) params = parsed as Record<string, JsonValue>;

@@ -17,17 +17,26 @@ export function identityParams(w: WorkflowIdentity): SqlValue[] {
   return [w.name, w.ref_type, w.ref_id];
 }
 
+/** Largest merged metadata a workflow keeps, in bytes; a merge past it keeps the newest run's metadata. */
+export const MAX_WORKFLOW_METADATA_BYTES = 64 * 1024;
+
+/** The workflow's metadata merged with the incoming (JSON merge patch); stored text D1 cannot parse counts as `{}`. */
+const MERGED_METADATA = "json_patch(iif(json_valid(workflow.metadata), workflow.metadata, '{}'), excluded.metadata)";
+
 /**
  * Registers a workflow if it is new (automatic registration) and merges run metadata into its own.
- * Only for a run that is not recorded yet: an existing run keeps the workflow it has.
+ * Only for a run that is not recorded yet: an existing run keeps the workflow it has. A merge never
+ * fails the write: metadata D1 cannot parse is replaced, and a merge that would outgrow
+ * {@link MAX_WORKFLOW_METADATA_BYTES} keeps the incoming metadata alone.
  */
 export function upsertWorkflow(w: WorkflowIdentity, metadata: string | null, runId: string, now: string): Statement {
   return sql(
     `INSERT INTO workflow (name, ref_id, ref_type, metadata, created_at, updated_at)
      SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM workflow_runs WHERE id = ?)
      ON CONFLICT (name, ifnull(ref_type, ''), ifnull(ref_id, '')) DO UPDATE SET
-       metadata = CASE WHEN excluded.metadata IS NULL THEN workflow.metadata
-                       ELSE json_patch(ifnull(workflow.metadata, '{}'), excluded.metadata) END,
+       metadata = CASE WHEN excluded.metadata IS NULL OR NOT json_valid(excluded.metadata) THEN workflow.metadata
+                       WHEN length(CAST(${MERGED_METADATA} AS BLOB)) > ${MAX_WORKFLOW_METADATA_BYTES} THEN excluded.metadata
+                       ELSE ${MERGED_METADATA} END,
        updated_at = excluded.updated_at`,
     w.name,
     w.ref_id,

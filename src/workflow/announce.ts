@@ -1,4 +1,5 @@
 import { followerOf } from '../engine/follow-request.js';
+import { TIMED_OUT, TRACKER_CALL_TIMEOUT_MS, withDeadline } from '../shared/deadline.js';
 import { returnKeptWrites, takeKeptWrites, type WriteOutcome } from '../store/writer.js';
 import { discoverWorkflowName } from './discover-name.js';
 
@@ -9,8 +10,9 @@ const ANNOUNCED_LIMIT = 1000;
 /**
  * After a tracking helper's write: makes sure the run's follower follows it (once per run in this
  * isolate), and hands the follower whatever D1 refused for now, so that it is written when D1 is
- * back even if the run never writes again. Never throws; without a `WORKFLOW_TRACKER` binding the
- * writer keeps refused writes for the run's next write, as before.
+ * back even if the run never writes again. Never throws, and waits for the follower at most
+ * `TRACKER_CALL_TIMEOUT_MS`; without a `WORKFLOW_TRACKER` binding (or an answer) the writer keeps
+ * refused writes for the run's next write, as before.
  * @param workflowName the run's workflow when the helper knows it; otherwise found from the bindings
  */
 export async function afterTrackingWrite(env: unknown, db: D1Database, runId: string, outcome: WriteOutcome | null, workflowName?: string): Promise<void> {
@@ -21,7 +23,13 @@ export async function afterTrackingWrite(env: unknown, db: D1Database, runId: st
   const statements = refused ? takeKeptWrites(db, runId) : [];
   try {
     const name = workflowName ?? (await discoverWorkflowName(env, runId)) ?? 'unknown';
-    await follower.follow({ runId, workflowName: name, ...(statements.length > 0 ? { statements } : {}) });
+    const asked = follower.follow({ runId, workflowName: name, ...(statements.length > 0 ? { statements } : {}) });
+    if ((await withDeadline(asked, TRACKER_CALL_TIMEOUT_MS)) === TIMED_OUT) {
+      // It may still take the request; its statements are upserts, so keeping them too is harmless.
+      // It is not asked again for this run unless D1 refuses a write: every write would wait on it.
+      returnKeptWrites(db, runId, statements);
+      console.error(`[flowflare] the follower of run ${runId} did not answer within ${TRACKER_CALL_TIMEOUT_MS} ms; the run goes on, its refused tracking writes wait for its next write`);
+    }
     if (announced.size >= ANNOUNCED_LIMIT) announced.clear();
     announced.add(runId);
   } catch (error) {

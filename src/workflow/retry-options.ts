@@ -64,24 +64,3 @@ export function retryDelayMs(baseDelay: number, backoff: BackoffType | undefined
       return baseDelay;
   }
 }
-
-const UNIT_MS: Record<string, number> = {
-  millisecond: 1,
-  second: 1000,
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 86_400_000,
-  week: 604_800_000,
-  month: 2_592_000_000,
-  year: 31_536_000_000,
-};
-
-/** Converts a Workflows duration (`5000`, `"10 seconds"`, `"1 minute"`) to milliseconds. */
-export function durationToMs(duration: string | number): number {
-  if (typeof duration === 'number') return duration;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+?)s?\s*$/i.exec(duration);
-  const unit = match?.[2]?.toLowerCase();
-  const factor = unit === undefined ? undefined : UNIT_MS[unit];
-  if (!match || factor === undefined) throw new ValidationError(`not a duration: '${duration}'`);
-  return Number(match[1]) * factor;
-}

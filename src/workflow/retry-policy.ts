@@ -1,6 +1,7 @@
 import type { WorkflowStepContext } from 'cloudflare:workers';
 import { isNonRetryable } from './guards.js';
-import { durationToMs, retryDelayMs, type BackoffType, type ResolvedRetryOptions } from './retry-options.js';
+import { durationMs } from './duration.js';
+import { retryDelayMs, type BackoffType, type ResolvedRetryOptions } from './retry-options.js';
 
 /** Workflows' own step defaults, used when a `step.do` has no retry config. */
 export const WORKFLOWS_DEFAULT_RETRIES = { limit: 5, delay: 10_000, backoff: 'exponential' } as const;
@@ -12,10 +13,18 @@ export interface RetryPolicy {
   backoff: BackoffType | undefined;
 }
 
-/** The policy Workflows applies to a `step.do` attempt: its effective config, or the defaults. */
+/**
+ * The policy Workflows applies to a `step.do` attempt: its effective config, or the defaults. A
+ * delay that cannot be read (a delay function, which the engine keeps to itself) counts as none:
+ * the retry is recorded as due at once rather than failing the step.
+ */
 export function stepRetryPolicy(ctx: WorkflowStepContext): RetryPolicy {
   const retries = ctx.config?.retries ?? WORKFLOWS_DEFAULT_RETRIES;
-  return { limit: retries.limit, delayMs: durationToMs(retries.delay), backoff: retries.backoff };
+  const delayMs = durationMs(retries.delay);
+  if (delayMs === null && (typeof retries.delay === 'string' || typeof retries.delay === 'number')) {
+    console.warn(`[flowflare] cannot read the retry delay ${JSON.stringify(retries.delay)}; retries are recorded as due at once`);
+  }
+  return { limit: retries.limit, delayMs: delayMs ?? 0, backoff: retries.backoff };
 }
 
 /** The policy of the seed's retry options. */
@@ -32,7 +41,10 @@ export function retryDelayAfter(policy: RetryPolicy, attempt: number, error: unk
   return retryDelayMs(policy.delayMs, policy.backoff, attempt);
 }
 
-/** When the next attempt runs (ISO-8601), for a delay from {@link retryDelayAfter}. */
+/** Latest time a `Date` holds, in epoch milliseconds. */
+const MAX_TIME_MS = 8.64e15;
+
+/** When the next attempt runs (ISO-8601), for a delay from {@link retryDelayAfter}; a delay past any date is the last date. */
 export function retryTime(delayMs: number | null): string | null {
-  return delayMs === null ? null : new Date(Date.now() + delayMs).toISOString();
+  return delayMs === null ? null : new Date(Math.min(Date.now() + delayMs, MAX_TIME_MS)).toISOString();
 }

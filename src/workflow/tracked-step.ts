@@ -1,5 +1,5 @@
 import type { WorkflowSleepDuration, WorkflowStep, WorkflowStepConfig, WorkflowStepContext, WorkflowTimeoutDuration } from 'cloudflare:workers';
-import { durationToMs } from './retry-options.js';
+import { durationMs } from './duration.js';
 
 /** The `step` a `TrackedWorkflow` hands to `run()`: Cloudflare's `WorkflowStep`, plus the run's id. */
 export interface TrackedStep extends WorkflowStep {
@@ -19,6 +19,18 @@ export interface StepSignals {
   returned(stepName: string, stepCount: number, value: unknown): void;
   /** A `waitForEvent` received its event (the engine's event does not carry it). */
   received(stepName: string, stepCount: number, value: unknown): void;
+}
+
+/**
+ * When a wait with `timeout` times out, or `null` (logged) for a timeout that cannot be read: the
+ * wait is then recorded without its deadline, and the workflow goes on as Workflows decides.
+ */
+function deadline(name: string, timeout: unknown): Date | null {
+  const ms = durationMs(timeout);
+  const until = ms === null ? null : new Date(Date.now() + ms);
+  if (until !== null && !Number.isNaN(until.getTime())) return until;
+  console.warn(`[flowflare] waitForEvent '${name}': cannot read the timeout ${JSON.stringify(timeout)}; the wait is recorded without a deadline`);
+  return null;
 }
 
 /**
@@ -65,7 +77,7 @@ export function trackedStep(step: WorkflowStep, instanceId: string, signals: Ste
     waitForEvent: (async (name: string, options: { type: string; timeout?: WorkflowTimeoutDuration | number }) => {
       const timeout = options?.timeout;
       const count = nextCount(name);
-      signals.waiting(name, count, timeout === undefined ? null : new Date(Date.now() + durationToMs(timeout)));
+      signals.waiting(name, count, timeout === undefined ? null : deadline(name, timeout));
       const event = await step.waitForEvent(name, options);
       signals.received(name, count, event);
       return event;

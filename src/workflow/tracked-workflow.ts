@@ -3,6 +3,7 @@ import type { JsonObject } from '../shared/json.js';
 import { DEFAULT_MAX_JSON_BYTES } from '../ingest/attempts.js';
 import type { StorePolicy } from '../ingest/redact.js';
 import { followerOf, type FollowRequest } from '../engine/follow-request.js';
+import { TIMED_OUT, TRACKER_CALL_TIMEOUT_MS, withDeadline } from '../shared/deadline.js';
 import { payloadFacts } from '../ingest/engine-changes.js';
 import { storeValue } from '../ingest/redact.js';
 import type { TrackingEnv } from './guards.js';
@@ -87,13 +88,19 @@ function trackedRun(run: RunFn) {
       outputs: outputs === 'all' ? ('all' as const) : ('none' as const),
       maxJsonBytes,
     };
-    // Signals are never awaited: the run goes on whatever becomes of them (a replay sends them again).
+    // Signals are never awaited: the run goes on whatever becomes of them (a replay sends them
+    // again), and nothing is kept waiting on a follower that does not answer.
     const signal = (request: Partial<FollowRequest>) => {
       if (!follower) return;
       self.ctx.waitUntil(
-        follower.follow({ ...base, ...request }).catch((error: unknown) => {
-          console.error(`[flowflare] TrackedWorkflow could not signal the follower of run ${runId}:`, error);
-        }),
+        withDeadline(follower.follow({ ...base, ...request }), TRACKER_CALL_TIMEOUT_MS).then(
+          (answer) => {
+            if (answer === TIMED_OUT) console.error(`[flowflare] the follower of run ${runId} did not answer a signal within ${TRACKER_CALL_TIMEOUT_MS} ms`);
+          },
+          (error: unknown) => {
+            console.error(`[flowflare] TrackedWorkflow could not signal the follower of run ${runId}:`, error);
+          },
+        ),
       );
     };
     const payload = event.payload;

@@ -2,6 +2,7 @@ import { getRunWorkflowId, type RunFields } from '../store/runs.js';
 import { getWorkflowById } from '../store/workflows.js';
 import { ValidationError } from '../shared/errors.js';
 import { toJsonColumn } from '../shared/json.js';
+import { metadataProblem } from '../shared/json-limits.js';
 import { attemptFailed } from '../ingest/attempts.js';
 import { errorToJson, nowIso } from '../ingest/serialize.js';
 import { runTransition, stepTransition, type RunWorkflow } from '../ingest/transitions.js';
@@ -127,6 +128,8 @@ function metadataColumn(value: unknown): string | null {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ValidationError('metadata must be a JSON object (or a string holding one)');
   }
+  const problem = metadataProblem(parsed);
+  if (problem) throw new ValidationError(`metadata is ${problem}`);
   return text;
 }
 

@@ -54,6 +54,9 @@ describe('listing runs', () => {
     expect(byRef.data).toHaveLength(15);
     const window = await listRuns(`workflow=${NAME}&since=2030-01-01T00:10:00.000Z&until=2030-01-01T00:20:00.000Z&limit=100`);
     expect(window.data.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, k) => `${NAME}-run-${19 - k}`));
+    // the same window written with an offset, without seconds, and as epoch milliseconds
+    const offset = await listRuns(`workflow=${NAME}&since=2030-01-01T01:10%2B01:00&until=${Date.parse('2030-01-01T00:20:00.000Z')}&limit=100`);
+    expect(offset.data.map((r) => r.id)).toEqual(window.data.map((r) => r.id));
     const meta = await listRuns(`workflow=${NAME}&metadata_key=source&metadata_value=a&limit=100`);
     expect(meta.data).toHaveLength(10);
     expect(meta.data.every((r) => r.metadata?.source === 'a')).toBe(true);

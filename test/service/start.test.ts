@@ -128,7 +128,7 @@ describe('start by name', () => {
     const batch = await viaClient<BatchStartResult>('startWorkflows', [[{ workflow: 'control' }, { workflow: 'control' }]]);
     expect(batch.value?.results).toHaveLength(2);
     const names = await viaClient<{ names: string[] }>('listWorkflowNames');
-    expect(names.value?.names).toEqual(['control', 'durable', 'email_campaign', 'helpers', 'mailer', 'order', 'plain', 'seed_style']);
+    expect(names.value?.names).toEqual(['control', 'durable', 'email_campaign', 'helpers', 'mailer', 'order', 'plain', 'quiet_order', 'seed_style']);
   });
 
   it('GET /api/workflows/names lists what can be started', async () => {

@@ -29,6 +29,14 @@ describe('updateWorkflowRun', () => {
     ]);
   });
 
+  it('records workflow_name in lower case, so that any spelling is one workflow', async () => {
+    const ref = newId('spelling');
+    await updateWorkflowRun({ id: newId('a'), workflow_name: 'Nightly_Report', ref_type: 'team', ref_id: ref, status: 'Running' }, env);
+    await updateWorkflowRun({ id: newId('b'), workflow_name: 'nightly_report', ref_type: 'team', ref_id: ref, status: 'Running' }, env);
+    expect(await rows('SELECT name, run_count FROM workflow WHERE ref_id = ?', ref)).toEqual([{ name: 'nightly_report', run_count: 2 }]);
+    expect(await rows('SELECT DISTINCT workflow_name FROM workflow_runs WHERE ref_id = ?', ref)).toEqual([{ workflow_name: 'nightly_report' }]);
+  });
+
   it('the workflow status follows its latest run only', async () => {
     const first = newId('a');
     const second = newId('b');
@@ -65,6 +73,12 @@ describe('updateWorkflowRun', () => {
     await expect(updateWorkflowRun({ id, workflow_name: 'x', completed_at: 'yesterday' }, env)).rejects.toThrow(/completed_at: not a date/);
     await expect(updateWorkflowRun({ workflow_name: 'x' } as never, env)).rejects.toThrow(/id: /);
     await expect(updateWorkflowRun({ id, workflow_name: 'x', metadata: [1, 2] }, env)).rejects.toThrow(/metadata must be a JSON object/);
+    let deep: unknown = 1;
+    for (let i = 0; i < 1001; i++) deep = { a: deep };
+    await expect(updateWorkflowRun({ id, workflow_name: 'x', metadata: deep }, env)).rejects.toThrow(/metadata is nested deeper than 64 levels/);
+    await expect(updateWorkflowRun({ id, workflow_name: 'x', metadata: { note: 'x'.repeat(17 * 1024) } }, env)).rejects.toThrow(
+      /metadata is larger than 16384 bytes/,
+    );
     expect(await rows('SELECT id FROM workflow_runs WHERE id = ?', id)).toEqual([]);
   });
 

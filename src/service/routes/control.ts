@@ -1,7 +1,8 @@
 import type { ControlAction } from '../../shared/api.js';
 import { readJson } from '../body.js';
 import { callerOf, json, param, type RouteContext, type ServiceRouter } from '../context.js';
-import { controlRun, retryRun } from '../control.js';
+import { controlRun } from '../control.js';
+import { retryRun } from '../retry.js';
 import { publishEvents } from '../publish.js';
 import { sendEventSchema } from '../schemas.js';
 
