@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
-import { resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
+import { positiveDuration, resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
 
 /** Options of {@link createWorkflowService}. */
 export interface WorkflowServiceOptions {
@@ -41,6 +41,12 @@ export interface WorkflowServiceOptions {
    * @default { completed: '90 days', errored: '1 year', terminated: '1 year', events: '30 days', stalledAfter: '15 minutes' }
    */
   retention?: RetentionPolicy;
+  /**
+   * How long an idempotency key answers with its run; a later start with the key starts anew. A
+   * key whose run never started (its instance could not be created) is freed at once.
+   * @default '24 hours'
+   */
+  idempotencyTtl?: string | number;
 }
 
 /** The bindings the workflow service reads from `env`. Workflow bindings sit beside them. */
@@ -80,6 +86,7 @@ export interface ResolvedOptions {
   /** `null` when the dashboard is off. */
   dashboard: ResolvedDashboard | null;
   retention: ResolvedRetention;
+  idempotencyTtlMs: number;
 }
 
 /** Default largest request body, in bytes. */
@@ -96,6 +103,7 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
     allowUnauthenticated: options.allowUnauthenticated ?? false,
     dashboard: resolveDashboard(options.dashboard),
     retention: resolveRetention(options.retention),
+    idempotencyTtlMs: positiveDuration(options.idempotencyTtl ?? '24 hours', 'idempotencyTtl'),
   };
 }
 
@@ -103,3 +111,4 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
 function ownEntries<T>(record: Record<string, T> | undefined): Map<string, T> {
   return new Map(Object.entries(record ?? {}).map(([name, value]) => [canonicalWorkflowName(name), value]));
 }
+

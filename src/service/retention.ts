@@ -40,11 +40,18 @@ export interface ResolvedRetention {
 /** Defaults: generous, so that history outlives Cloudflare's (3 to 30 days) and the database does not fill. */
 export const DEFAULT_RETENTION = { completed: '90 days', errored: '1 year', terminated: '1 year', events: '30 days', stalledAfter: '15 minutes' } as const;
 
-function keepMs(value: Keep, field: string): number | null {
-  if (value === false) return null;
+/**
+ * A duration option in milliseconds: `'24 hours'`, `'30 days'`, milliseconds.
+ * @throws ValidationError naming the option for anything else
+ */
+export function positiveDuration(value: string | number, field: string): number {
   const ms = durationMs(value);
-  if (ms === null || !Number.isFinite(ms) || ms <= 0) throw new ValidationError(`retention.${field}: a duration such as '30 days' or false, not ${JSON.stringify(value)}`);
+  if (ms === null || !Number.isFinite(ms) || ms <= 0) throw new ValidationError(`${field}: a duration such as '30 days', not ${JSON.stringify(value)}`);
   return ms;
+}
+
+function keepMs(value: Keep, field: string): number | null {
+  return value === false ? null : positiveDuration(value, `retention.${field}`);
 }
 
 /** Applies the defaults and checks every duration (a bad one fails at startup, naming the field). */

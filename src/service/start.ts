@@ -1,6 +1,6 @@
 import { getRunRow, selectRun, takenRunIds } from '../store/runs.js';
 import { toRun, type RunRow } from '../store/rows.js';
-import { getRunByIdempotencyKey, getRunsByIdempotencyKeys, setIdempotencyKey } from '../store/service-writes.js';
+import { getRunByIdempotencyKey, getRunsByIdempotencyKeys, releaseIdempotencyKey, setIdempotencyKey } from '../store/service-writes.js';
 import type { Statement } from '../store/statement.js';
 import type { StartResult } from '../shared/api.js';
 import { ConflictError, FlowflareError, ValidationError } from '../shared/errors.js';
@@ -85,7 +85,7 @@ async function recordCreateFailure(db: D1Database, plans: StartPlan[], error: un
       workflow: { existing: true },
       fields: { status: 'Errored', error: errorToJson(error) },
       now,
-    }),
+    }).concat(p.input.idempotency_key === undefined ? [] : [releaseIdempotencyKey(p.runId)]),
   );
   try {
     await writeBatch(db, statements);
@@ -100,6 +100,20 @@ function startFailed(name: string, error: unknown): FlowflareError {
     status: 502,
     cause: error,
   });
+}
+
+/**
+ * The run an idempotency key still answers with, or null: a key older than `idempotencyTtl`, or
+ * held by a run that never started (its instance could not be created), is freed, so that a
+ * repeat starts anew.
+ */
+async function heldBy(db: D1Database, row: RunRow | null, options: ResolvedOptions): Promise<RunRow | null> {
+  if (!row) return null;
+  const expired = Date.now() - Date.parse(row.created_at) > options.idempotencyTtlMs;
+  const neverStarted = row.status === 'Errored' && row.started_at === null;
+  if (!expired && !neverStarted) return row;
+  await writeBatch(db, [releaseIdempotencyKey(row.id)]);
+  return null;
 }
 
 function found(row: RunRow): StartResult {
@@ -121,7 +135,7 @@ export async function startRun(
   const db = serviceDb(env);
   const p = plan(env, input, options, caller, retryOf);
   if (input.idempotency_key !== undefined) {
-    const existing = await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key);
+    const existing = await heldBy(db, await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key), options);
     if (existing) return { result: found(existing), events: [] };
   }
   if (input.id !== undefined && (await getRunRow(db, input.id))) {
@@ -172,10 +186,10 @@ export async function startRuns(
   const existing = new Map<StartPlan, RunRow>();
   if (keyed.length > 0) {
     const rows = await getRunsByIdempotencyKeys(db, keyed.map((p) => ({ workflow: p.input.workflow, key: p.input.idempotency_key as string })));
-    keyed.forEach((p, i) => {
-      const row = rows[i];
+    for (const [i, p] of keyed.entries()) {
+      const row = await heldBy(db, rows[i] ?? null, options);
       if (row) existing.set(p, row);
-    });
+    }
   }
   const fresh = plans.filter((p) => !existing.has(p));
   const givenIds = fresh.map((p) => p.input.id).filter((id): id is string => id !== undefined);

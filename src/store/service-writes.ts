@@ -10,6 +10,11 @@ export function setIdempotencyKey(runId: string, key: string): Statement {
   return sql('UPDATE workflow_runs SET idempotency_key = ? WHERE id = ?', key, runId);
 }
 
+/** Frees the idempotency key of a run (expired, or the run never started): the next start with it starts anew. */
+export function releaseIdempotencyKey(runId: string): Statement {
+  return sql('UPDATE workflow_runs SET idempotency_key = NULL WHERE id = ?', runId);
+}
+
 /** Reads the run a workflow started under an idempotency key, if any. */
 export async function getRunByIdempotencyKey(db: D1Database, workflowName: string, key: string): Promise<RunRow | null> {
   return db
