@@ -27,6 +27,8 @@ const BINDING_ORIGIN = 'https://flowflare.internal';
 /** Sends authenticated JSON requests to the service and turns error bodies into {@link FlowflareError}s. */
 export class Transport {
   readonly #options: TransportOptions;
+  /** The latest D1 bookmark the service answered with: sent back, so reads see this client's writes. */
+  #bookmark: string | null = null;
 
   constructor(options: TransportOptions) {
     this.#options = options;
@@ -66,6 +68,7 @@ export class Transport {
     const origin = serviceBinding ? BINDING_ORIGIN : (baseUrl as string).replace(/\/+$/, '');
     const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, Accept: accept };
     if (body !== undefined) headers['Content-Type'] = body instanceof RawBody ? body.type : 'application/json';
+    if (this.#bookmark !== null) headers['X-Flowflare-Bookmark'] = this.#bookmark;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     const request = new Request(`${origin}${path}`, {
@@ -86,6 +89,7 @@ export class Transport {
     } finally {
       clearTimeout(timer);
     }
+    this.#bookmark = response.headers.get('X-Flowflare-Bookmark') ?? this.#bookmark;
     return response;
   }
 }

@@ -1,8 +1,8 @@
 import { FlowflareError } from '../shared/errors.js';
 import type { ResolvedOptions } from './options.js';
 
-const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type';
-const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, X-Flowflare-Bookmark';
+const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 
 /**
  * True when a request may come from its `Origin`: no Origin (a Worker or server), the service's own
@@ -46,7 +46,7 @@ export function withCors(response: Response, request: Request, options: Resolved
   const origin = request.headers.get('Origin');
   if (origin !== null && originAllowed(request, options)) {
     out.headers.set('Access-Control-Allow-Origin', origin);
-    out.headers.set('Access-Control-Expose-Headers', 'Content-Type');
+    out.headers.set('Access-Control-Expose-Headers', 'Content-Type, X-Flowflare-Bookmark');
   }
   return out;
 }

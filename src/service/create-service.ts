@@ -4,7 +4,9 @@ import { errorResponse } from './error-handler.js';
 import { resolveOptions, type ServiceEnv, type WorkflowServiceOptions } from './options.js';
 import { handleLifecycleBatch } from './lifecycle-queue.js';
 import { runMaintenance } from './retention.js';
+import { withCors } from './cors.js';
 import { createRouter } from './router.js';
+import { BOOKMARK_HEADER, openSession } from './sessions.js';
 
 /**
  * Creates the workflow service Worker: a REST API under `/api/` to start workflows by name, query
@@ -23,13 +25,28 @@ import { createRouter } from './router.js';
 export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(options: WorkflowServiceOptions = {}): ExportedHandler<Env> {
   const resolved = resolveOptions(options);
   const router = createRouter(resolved);
+  /** An API request, in its own D1 session; the answer carries the session's bookmark. */
+  const apiFetch = async (request: Request, env: RouteEnv, ctx: ExecutionContext): Promise<Response> => {
+    let session;
+    try {
+      session = openSession(request, env);
+    } catch (error) {
+      return withCors(errorResponse(error), request, resolved);
+    }
+    const response = (await router.fetch(request, session.env, ctx)) as Response;
+    const bookmark = session.bookmark();
+    if (bookmark === null || response.status === 101) return response;
+    const out = new Response(response.body, response);
+    out.headers.set(BOOKMARK_HEADER, bookmark);
+    return out;
+  };
   return {
     async fetch(request, env, ctx) {
       const started = Date.now();
       let response: Response;
       try {
         const page = resolved.dashboard && serveDashboard(request, resolved.dashboard);
-        response = page ?? ((await router.fetch(request, env as unknown as RouteEnv, ctx)) as Response);
+        response = page ?? (await apiFetch(request, env as unknown as RouteEnv, ctx));
       } catch (error) {
         // the router catches route errors; this guards the error and CORS handlers themselves
         response = errorResponse(error);
