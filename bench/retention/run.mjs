@@ -60,12 +60,12 @@ const iso = (ms) => new Date(ms).toISOString();
 const seq = (n) => `WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n - 1})`;
 
 /** One day's runs: 90% Completed, 7% Errored, 3% Terminated, each with 3 steps, 4 attempts and 8 events. */
-async function addDay(db, day) {
+async function addDay(db, day, { runs = true, events = true } = {}) {
   const at = START + day * DAY;
   const prefix = `d${day}-`;
   const status = `CASE WHEN i % 100 < 90 THEN 'Completed' WHEN i % 100 < 97 THEN 'Errored' ELSE 'Terminated' END`;
   const time = `strftime('%Y-%m-%dT%H:%M:%fZ', ${at / 1000} + i * 86400.0 / ${PER_DAY}, 'unixepoch')`;
-  await db.batch([
+  const statements = [
     db.prepare(
       `${seq(PER_DAY)} INSERT INTO workflow_runs (id, workflow_id, workflow_name, status, ref_type, ref_id, input_params, output_result, metadata, started_at, completed_at, created_at, updated_at)
        SELECT '${prefix}' || i, 1, 'orders', ${status}, 'order', 'o-${day}-' || i, '{"order":' || i || ',"items":[{"sku":"tea","qty":2}]}', '{"charged":true}', '{"source":"web"}', ${time}, ${time}, ${time}, ${time} FROM seq`,
@@ -83,7 +83,9 @@ async function addDay(db, day) {
        SELECT 'step', 'step:' || (i / 8) || ':' || (i % 8), 'k' || i, '${prefix}' || (i / 8), 1, 'orders', 'order', 'o-${day}-' || (i / 8), '{"status":"Completed","step_name":"step-1","output_result":"{\\"ok\\":true}"}', ${time.replace('i *', '(i / 8) *')} FROM seq`,
     ),
     db.prepare(`UPDATE workflow SET run_count = run_count + ${PER_DAY}, updated_at = ? WHERE id = 1`).bind(iso(at + DAY)),
-  ]);
+  ];
+  // [runs, steps, attempts, events, workflow]
+  await db.batch(statements.filter((_, i) => (i === 3 ? events : runs)));
 }
 
 async function size(db) {
@@ -95,6 +97,22 @@ try {
   for (const migration of readMigrations()) for (const query of migration.queries) await db.prepare(query).run();
   await db.prepare("INSERT INTO workflow (id, name, ref_type, ref_id, run_count, created_at, updated_at) VALUES (1, 'orders', NULL, NULL, 0, ?, ?)").bind(iso(START), iso(START)).run();
   const service = await mf.getWorker('service');
+  // Bytes per run (with its 3 steps and 4 attempts) and per event, from the database's growth.
+  const empty = await size(db);
+  await addDay(db, -1000, { events: false });
+  const withRuns = await size(db);
+  await addDay(db, -999, { runs: false });
+  const withEvents = await size(db);
+  const perRun = (withRuns - empty) / PER_DAY;
+  const perEvent = (withEvents - withRuns) / (PER_DAY * 8);
+  await db.batch([
+    db.prepare("DELETE FROM workflow_step_retries WHERE run_id LIKE 'd-%'"),
+    db.prepare("DELETE FROM workflow_steps WHERE run_id LIKE 'd-%'"),
+    db.prepare("DELETE FROM workflow_events WHERE run_id LIKE 'd-%'"),
+    db.prepare("DELETE FROM workflow_runs WHERE id LIKE 'd-%'"),
+    db.prepare('UPDATE workflow SET run_count = 0 WHERE id = 1'),
+  ]);
+  console.log(`bytes per run (3 steps, 4 attempts, indexes included): ${perRun.toFixed(0)}; per event: ${perEvent.toFixed(0)}`);
   console.log(`Simulated year: ${PER_DAY.toLocaleString('en-US')} runs a day for ${DAYS} days, policy completed 30 d, errored/terminated 90 d, events 7 d\n`);
   const rows = [['day', 'runs kept', 'events kept', 'db size', 'pruned that night', 'prune ms']];
   let prunedTotal = 0;
