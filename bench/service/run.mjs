@@ -123,7 +123,8 @@ try {
   const reader = await json(
     await service.callService('/api/keys', { method: 'POST', headers: { Authorization: 'Bearer bench-key' }, body: JSON.stringify({ name: 'bench-reader', role: 'read' }) }),
   );
-  const LOAD = option('load', 2000);
+  const LOAD = option('load', 400);
+  const ROUNDS = 7;
   const load = async (call, concurrency) => {
     let left = LOAD;
     const started = performance.now();
@@ -142,11 +143,16 @@ try {
   const bare = () => service.callBare('/?limit=25');
   await load(list, 10);
   await load(bare, 10); // warm up both
-  console.log(`\nGET /api/runs?limit=25 with a stored read key, ${LOAD.toLocaleString('en-US')} requests per cell, against a bare Worker running the same D1 query`);
+  console.log(`\nGET /api/runs?limit=25 with a stored read key against a bare Worker running the same D1 query: ${ROUNDS} alternating rounds of ${LOAD} requests per path, medians`);
   const loadRows = [['concurrency', 'service req/s', 'bare req/s', 'ratio']];
   for (const concurrency of [1, 50]) {
-    const [a, b] = [await load(list, concurrency), await load(bare, concurrency)];
-    loadRows.push([String(concurrency), a.toFixed(0), b.toFixed(0), `${(a / b).toFixed(2)}×`]);
+    const a = [];
+    const b = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      a.push(await load(list, concurrency));
+      b.push(await load(bare, concurrency));
+    }
+    loadRows.push([String(concurrency), median(a).toFixed(0), median(b).toFixed(0), `${(median(a) / median(b)).toFixed(2)}×`]);
   }
   console.log(table(loadRows));
 } finally {

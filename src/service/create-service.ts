@@ -36,9 +36,15 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
     const response = (await router.fetch(request, session.env, ctx)) as Response;
     const bookmark = session.bookmark();
     if (bookmark === null || response.status === 101) return response;
-    const out = new Response(response.body, response);
-    out.headers.set(BOOKMARK_HEADER, bookmark);
-    return out;
+    try {
+      response.headers.set(BOOKMARK_HEADER, bookmark);
+      return response;
+    } catch {
+      // immutable headers (a response passed through from a fetch): copy it
+      const out = new Response(response.body, response);
+      out.headers.set(BOOKMARK_HEADER, bookmark);
+      return out;
+    }
   };
   return {
     async fetch(request, env, ctx) {

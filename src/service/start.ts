@@ -36,6 +36,11 @@ interface StartPlan {
 export interface StartOutcome {
   result: StartResult;
   events: EventRef[];
+  /**
+   * The new runs' followers being asked to follow them: not waited for by the answer (hand it to
+   * `ctx.waitUntil`). A follower that is never asked is found by the stalled-run sweep.
+   */
+  following?: Promise<void>;
 }
 
 function plan(env: object, input: StartRunInput, options: ResolvedOptions, caller: Caller, retryOf: string | null = null): StartPlan {
@@ -152,16 +157,18 @@ export async function startRun(
     }
     throw error;
   }
+  // The follower is asked while the instance is created, and the answer does not wait for it.
+  const following = followRuns(env, [p], options);
   try {
-    // The follower is asked first-or-together: if create() never happens, it marks the run failed.
-    await Promise.all([p.binding.create({ id: p.runId, params: p.payload }), followRuns(env, [p], options)]);
+    await p.binding.create({ id: p.runId, params: p.payload });
   } catch (error) {
     await recordCreateFailure(db, [p], error);
+    await following;
     throw startFailed(input.workflow, error);
   }
   const row = written.runs.find((r) => r.id === p.runId);
   if (!row) throw new FlowflareError('INTERNAL', 'The recorded run could not be read back.');
-  return { result: { workflowId: p.runId, run: toRun(row), created: true }, events: written.events };
+  return { result: { workflowId: p.runId, run: toRun(row), created: true }, events: written.events, following };
 }
 
 /**
@@ -173,7 +180,7 @@ export async function startRuns(
   inputs: StartRunInput[],
   options: ResolvedOptions,
   caller: Caller,
-): Promise<{ results: StartResult[]; events: EventRef[] }> {
+): Promise<{ results: StartResult[]; events: EventRef[]; following: Promise<void> }> {
   const db = serviceDb(env);
   const plans = inputs.map((input) => plan(env, input, options, caller));
   assertDistinct(plans.map((p) => p.input.id).filter((id): id is string => id !== undefined), 'id');
@@ -211,11 +218,13 @@ export async function startRuns(
     }
   }
 
+  const following = followRuns(env, fresh, options);
   for (const group of groupByWorkflow(fresh)) {
     try {
-      await Promise.all([group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload }))), followRuns(env, group, options)]);
+      await group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload })));
     } catch (error) {
       await recordCreateFailure(db, group, error);
+      await following;
       throw startFailed(group[0]!.input.workflow, error);
     }
   }
@@ -228,7 +237,7 @@ export async function startRuns(
     if (!row) throw new FlowflareError('INTERNAL', 'A recorded run could not be read back.');
     return { workflowId: p.runId, run: toRun(row), created: true };
   });
-  return { results, events: written.events };
+  return { results, events: written.events, following };
 }
 
 function assertDistinct(values: string[], field: string): void {

@@ -27,7 +27,8 @@ export function controlRoutes(router: ServiceRouter, { options }: RouteContext):
   });
 
   router.post('/runs/:id/retry', async (request, env, ctx) => {
-    const { result, events } = await retryRun(env, param(request, 'id'), options, callerOf(request));
+    const { result, events, following } = await retryRun(env, param(request, 'id'), options, callerOf(request));
+    if (following) ctx.waitUntil(following);
     publishEvents(env, ctx, events);
     return json(result, 201);
   });

@@ -10,14 +10,16 @@ import { startRun, startRuns } from '../start.js';
 export function startRoutes(router: ServiceRouter, { options }: RouteContext): void {
   router.post('/runs', async (request, env, ctx) => {
     const input = await readJson(request, startRunSchema, options.maxBodyBytes, 'POST /api/runs');
-    const { result, events } = await startRun(env, input, options, callerOf(request));
+    const { result, events, following } = await startRun(env, input, options, callerOf(request));
+    if (following) ctx.waitUntil(following);
     publishEvents(env, ctx, events);
     return json(result, result.created ? 201 : 200);
   });
 
   router.post('/runs/batch', async (request, env, ctx) => {
     const input = await readJson(request, batchStartSchema, options.maxBodyBytes, 'POST /api/runs/batch');
-    const { results, events } = await startRuns(env, input.runs, options, callerOf(request));
+    const { results, events, following } = await startRuns(env, input.runs, options, callerOf(request));
+    ctx.waitUntil(following);
     publishEvents(env, ctx, events);
     return json({ results }, results.some((r) => r.created) ? 201 : 200);
   });
