@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../shared/errors.js';
-import { databaseNameSchema, parseWorkflowSpec, workerNameSchema, type WorkflowSpec } from './names.js';
+import { bucketNameSchema, databaseNameSchema, parseWorkflowSpec, workerNameSchema, type WorkflowSpec } from './names.js';
 
 /** The role of the Worker being set up. */
 export type Role = 'service' | 'client';
@@ -12,6 +12,8 @@ export interface SetupOptions {
   config: string | undefined;
   role: Role | undefined;
   database: string | undefined;
+  /** An R2 bucket to archive pruned runs to (bound as ARCHIVE); undefined: none. */
+  archive: string | undefined;
   service: string | undefined;
   name: string | undefined;
   workflows: WorkflowSpec[] | undefined;
@@ -50,6 +52,7 @@ const optionsSchema = z.object({
   config: z.string().min(1).optional(),
   role: z.enum(['service', 'client']).optional(),
   database: databaseNameSchema.optional(),
+  archive: bucketNameSchema.optional(),
   service: workerNameSchema.optional(),
   name: workerNameSchema.optional(),
   workflow: z.array(z.string()).optional(),
@@ -77,6 +80,7 @@ function buildProgram(write: { out: (text: string) => void; err: (text: string) 
     .option('-c, --config <path>', 'wrangler config to edit (default: wrangler.json, wrangler.jsonc or wrangler.toml, as wrangler finds it)')
     .addOption(new Option('--role <role>', 'service: this Worker runs the workflows; client: it binds to the service').choices(['service', 'client']))
     .option('--database <name>', 'D1 database of the service (default: flowflare_db, or the one DB is bound to)')
+    .option('--archive <bucket>', 'bind an R2 bucket as ARCHIVE: retention archives runs there before deleting them (created with --remote)')
     .option('--service <name>', 'name of the workflow service Worker (default: workflow-service)')
     .option('--name <name>', 'name of the Worker when setup creates its config (for the service, --service names it)')
     .option('--workflow <name[=Class]>', 'a Workflow to bind in the service, repeatable (class defaults to EmailCampaignWorkflow for email_campaign)', collect)
@@ -133,6 +137,7 @@ export function parseArgs(argv: readonly string[], write: { out: (text: string) 
       config: raw.config,
       role: raw.role,
       database: raw.database,
+      archive: raw.archive,
       service: raw.service,
       name: raw.name,
       workflows,

@@ -6,6 +6,8 @@ export const DEFAULT_DATABASE_NAME = 'flowflare_db';
 export const DEFAULT_SERVICE_NAME = 'workflow-service';
 /** Binding of Flowflare's D1 database in the service Worker. */
 export const DB_BINDING = 'DB';
+/** Binding of the R2 bucket retention archives runs to. */
+export const ARCHIVE_BINDING = 'ARCHIVE';
 /** Binding of the tracker Durable Object, in the service and in client Workers alike. */
 export const TRACKER_BINDING = 'WORKFLOW_TRACKER';
 /** Class the service Worker exports for the tracker Durable Object. */
@@ -81,3 +83,8 @@ export function defaultWorkflowClass(name: string): string {
   const base = /^[0-9]/.test(pascal) ? `W${pascal}` : pascal;
   return base.endsWith('Workflow') ? base : `${base}Workflow`;
 }
+
+/** An R2 bucket name, as R2 accepts them: 3-63 lowercase letters, digits and dashes. */
+export const bucketNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or dashes, starting and ending with a letter or digit');

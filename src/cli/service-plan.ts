@@ -2,6 +2,7 @@ import { UserError } from '../shared/errors.js';
 import type { ConfigEdit } from './config-document.js';
 import {
   API_KEY_NAME,
+  ARCHIVE_BINDING,
   DB_BINDING,
   DEFAULT_MIGRATIONS_DIR,
   TRACKER_BINDING,
@@ -29,6 +30,8 @@ export interface ServiceChoices {
   databaseId: string | undefined;
   workflows: readonly WorkflowSpec[];
   configName: string;
+  /** An R2 bucket to bind as `ARCHIVE`, if asked for. */
+  archiveBucket?: string;
 }
 
 /** Stands in for the id of a database `wrangler d1 create` has not created yet. */
@@ -47,6 +50,7 @@ export function planServiceConfig(config: WranglerConfig, choices: ServiceChoice
   planTracker(config, choices.configName, edits, notes);
   planWorkflows(config, choices, edits, notes);
   planMaintenance(config, edits);
+  if (choices.archiveBucket) planArchive(config, choices.archiveBucket, choices.configName, edits);
   if (config.vars && API_KEY_NAME in config.vars) {
     notes.push(
       `${choices.configName} sets ${API_KEY_NAME} in [vars], which is committed with the config: remove it; ` +
@@ -108,6 +112,19 @@ function planMaintenance(config: WranglerConfig, edits: ConfigEdit[]): void {
   const comment = 'Flowflare: retention and reconciliation run on this schedule';
   if (triggers) edits.push({ op: 'set', path: ['triggers', 'crons'], value: [MAINTENANCE_CRON], comment });
   else edits.push({ op: 'set', path: ['triggers'], value: { crons: [MAINTENANCE_CRON] }, comment });
+}
+
+/** The `ARCHIVE` R2 binding, unless it is there already; bound to another bucket it is an error. */
+function planArchive(config: WranglerConfig, bucket: string, configName: string, edits: ConfigEdit[]): void {
+  const buckets = (config as { r2_buckets?: { binding?: string; bucket_name?: string }[] }).r2_buckets ?? [];
+  const existing = buckets.find((b) => b.binding === ARCHIVE_BINDING);
+  if (existing?.bucket_name === bucket) return;
+  if (existing) {
+    throw new UserError(`${configName} already binds ${ARCHIVE_BINDING} to the bucket '${existing.bucket_name}': pass --archive ${existing.bucket_name}, or rename that binding.`, {
+      code: 'CONFIG_CONFLICT',
+    });
+  }
+  edits.push({ op: 'append', path: ['r2_buckets'], value: { binding: ARCHIVE_BINDING, bucket_name: bucket }, comment: 'Flowflare: runs archived before retention deletes them' });
 }
 
 function planTracker(config: WranglerConfig, configName: string, edits: ConfigEdit[], notes: string[]): void {

@@ -4,6 +4,7 @@ import { editConfig } from './config-document.js';
 import { applyMigrations, createDatabase, findDatabase, type D1Database } from './d1.js';
 import type { FileChange } from './file-changes.js';
 import { planMigrationCopies } from './migrations.js';
+import { createBucket } from './r2.js';
 import {
   API_KEY_NAME,
   DB_BINDING,
@@ -46,7 +47,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
 
   announce();
   // Conflicts in the config are found before anything asks the account.
-  planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName });
+  planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName, archiveBucket: options.archive });
 
   const ctx: WranglerContext = {
     wrangler: locateWrangler(projectDir, io.env),
@@ -77,7 +78,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   }
 
   const buildConfigChange = (databaseId: string | undefined) => {
-    const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName });
+    const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName, archiveBucket: options.archive });
     const after = editConfig(doc, plan.edits);
     const change: FileChange | undefined =
       after === doc.text && !target.created
@@ -97,6 +98,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   if (remote) {
     commands.push(['d1', 'migrations', 'apply', 'DB', '--remote', ...configArgs]);
     commands.push(['secret', 'put', API_KEY_NAME, ...configArgs]);
+    if (options.archive) commands.push(['r2', 'bucket', 'create', options.archive, ...configArgs]);
   }
 
   let database: D1Database | undefined = existing;
@@ -114,6 +116,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
         (name, i, all) => all.indexOf(name) === i,
       ),
       apiKey: { local: devVars.created ? 'created' : 'kept', remote: remote ? 'kept' : 'not requested' },
+      archive: options.archive ? { bucket: options.archive, created: false } : undefined,
     },
     prepare: async () => {
       if (!database) {
@@ -137,10 +140,13 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
           remoteKey = 'uploaded';
         }
       }
+      // local R2 needs no bucket: wrangler dev keeps it in its local state
+      const archiveCreated = remote && options.archive ? await createBucket(ctx, options.archive, configArgs) : false;
       return {
         database: { name: databaseName, id: database?.uuid ?? null, created },
         migrations: { local, remote: remoteApplied },
         apiKey: { local: devVars.created ? 'created' : 'kept', remote: remoteKey },
+        archive: options.archive ? { bucket: options.archive, created: archiveCreated } : undefined,
       };
     },
     next: [

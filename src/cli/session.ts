@@ -59,6 +59,8 @@ export interface SetupSummary {
   database?: { name: string; id: string | null; created: boolean };
   migrations?: { local: string[]; remote: string[] | null };
   apiKey?: { local: 'created' | 'kept'; remote: 'uploaded' | 'kept' | 'not requested' };
+  /** The R2 bucket bound as ARCHIVE (`--archive`), and whether this run created it (absent without `--archive`). */
+  archive?: { bucket: string; created: boolean };
   service?: string;
   workflows?: string[];
   notes: string[];

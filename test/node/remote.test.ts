@@ -21,6 +21,36 @@ function serviceProject(name: string): Project {
 
 const REMOTE = ['--role', 'service', '--workflow', 'email_campaign', '--remote', '--yes', '--json'];
 
+describe('--archive', () => {
+  const project = serviceProject('archive-service');
+
+  test('binds the R2 bucket as ARCHIVE and, with --remote, creates it; a second run changes nothing', async () => {
+    const first = await runCli(project, [...REMOTE, '--database', 'archive_db', '--archive', 'flowflare-runs'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary.archive).toEqual({ bucket: 'flowflare-runs', created: true });
+    expect(summary.commands).toContain('wrangler r2 bucket create flowflare-runs --config wrangler.toml');
+    expect(api.buckets.has('flowflare-runs')).toBe(true);
+    expect(readConfig(project, 'wrangler.toml').r2_buckets).toEqual([{ binding: 'ARCHIVE', bucket_name: 'flowflare-runs' }]);
+    expect(readConfig(project, 'wrangler.toml').triggers).toEqual({ crons: ['*/15 * * * *'] });
+
+    const before = project.snapshot();
+    const second = await runCli(project, [...REMOTE, '--archive', 'flowflare-runs'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ changed: false, archive: { bucket: 'flowflare-runs', created: false } });
+    expect(project.snapshot()).toEqual(before);
+  });
+
+  test('another bucket under ARCHIVE is refused with what to do; a bad name names the flag', async () => {
+    const other = await runCli(project, [...REMOTE, '--archive', 'other-bucket'], env);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("already binds ARCHIVE to the bucket 'flowflare-runs': pass --archive flowflare-runs");
+    const bad = await runCli(project, [...REMOTE, '--archive', 'Bad_Name'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--archive: must be 3-63 lowercase letters');
+  });
+});
+
 describe('--remote', () => {
   const project = serviceProject('remote-service');
 

@@ -48,6 +48,8 @@ export class FakeCloudflare {
   readonly secrets = new Map<string, Map<string, string>>();
   /** Workers that exist in the account. */
   readonly scripts = new Set<string>();
+  /** R2 buckets, by name. */
+  readonly buckets = new Set<string>();
   /** Accounts the token can see (only asked for when CLOUDFLARE_ACCOUNT_ID is unset). */
   accounts: { id: string; name: string }[] = [{ id: ACCOUNT_ID, name: 'Test account' }];
   /** A database the next list leaves out, as if it was created by someone else just after. */
@@ -129,6 +131,13 @@ export class FakeCloudflare {
     }
     if ((match = /^\/d1\/database\/([^/]+)\/query$/.exec(rest)) && method === 'POST') {
       return this.query(match[1]!, body);
+    }
+    if (rest === '/r2/buckets' && method === 'POST') {
+      const parsed = typeof body === 'string' ? (JSON.parse(body) as { name?: string }) : (body as { name?: string } | null);
+      const name = parsed?.name ?? '';
+      if (this.buckets.has(name)) return fail(409, 10004, 'The bucket you tried to create already exists, and you own it.');
+      this.buckets.add(name);
+      return ok({ name, creation_date: new Date().toISOString(), location: 'WEUR' });
     }
     if ((match = /^\/workers\/scripts\/([^/]+)\/secrets$/.exec(rest))) {
       return this.secret(method, decodeURIComponent(match[1]!), body);
