@@ -8,11 +8,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 import { COMPATIBILITY_DATE } from '../../src/shared/compatibility-date.ts';
-import { readMigrations } from '../service/local-service.mjs';
+import { bundle, readMigrations } from '../service/local-service.mjs';
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -25,17 +23,7 @@ const STALLED = option('stalled', 1000);
 const DAY = 86_400_000;
 const START = Date.parse('2026-01-01T00:00:00.000Z');
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const script = buildSync({
-  entryPoints: [`${root}bench/retention/worker.ts`],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  write: false,
-  external: ['cloudflare:*', 'node:*'],
-  logLevel: 'silent',
-}).outputFiles[0].text;
+const script = bundle('bench/retention/worker.ts');
 
 const dir = mkdtempSync(join(tmpdir(), 'flowflare-retention-'));
 const mf = new Miniflare(

@@ -9,7 +9,8 @@ import { COMPATIBILITY_DATE } from '../../src/shared/compatibility-date.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-function bundle(entry) {
+/** Bundles a Worker entry (a path from the repository's root) as workerd runs it. */
+export function bundle(entry) {
   return buildSync({
     entryPoints: [`${root}${entry}`],
     bundle: true,

@@ -1,14 +1,8 @@
 import type { AuditEntry, Caller } from '../shared/access.js';
 import { sql, type SqlValue, type Statement } from './statement.js';
 
-/** An `audit_log` row as D1 returns it. */
-interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  key_id: string | null;
-  action: string;
-  run_id: string | null;
+/** An `audit_log` row as D1 returns it: the entry with its details as JSON text. */
+interface AuditRow extends Omit<AuditEntry, 'details'> {
   details: string | null;
 }
 

@@ -1,19 +1,10 @@
-import type { ApiKeyRecord, KeyScopes, Role } from '../shared/access.js';
+import type { ApiKeyRecord, KeyScopes } from '../shared/access.js';
 import { sql, type Statement } from './statement.js';
 
-/** An `api_keys` row as D1 returns it. */
-export interface ApiKeyRow {
-  id: string;
-  name: string;
-  role: Role;
+/** An `api_keys` row as D1 returns it: the record, its scopes as JSON text, and the hash. */
+export interface ApiKeyRow extends Omit<ApiKeyRecord, 'scopes'> {
   scopes: string | null;
   hash: string;
-  prefix: string;
-  created_at: string;
-  created_by: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
 }
 
 /** A row as the API shows it (no hash). */
