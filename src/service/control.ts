@@ -12,6 +12,7 @@ import { followerOf, type FollowerStub, type FollowRequest } from '../engine/fol
 import { workflowBinding, workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 import type { Caller } from '../shared/access.js';
+import { TIMED_OUT, TRACKER_CALL_TIMEOUT_MS, withDeadline } from '../shared/deadline.js';
 import { auditStatement } from '../store/audit.js';
 import { writeBatch } from '../store/batch.js';
 import { requireRunInScope } from './access.js';
@@ -144,10 +145,16 @@ export async function controlRun(
  * a follower that does not answer in time only delays the record, which follows live.
  */
 async function followAfterControl(follower: FollowerStub, action: ControlAction, request: FollowRequest): Promise<void> {
-  try {
+  const asked = (async () => {
     await follower.follow(request);
     if (action === 'restart') await follower.restarted();
     else await follower.sync(CONTROL_SYNC_MS);
+  })();
+  try {
+    // a stuck follower delays the answer by this much at the most
+    if ((await withDeadline(asked, CONTROL_SYNC_MS + TRACKER_CALL_TIMEOUT_MS)) === TIMED_OUT) {
+      console.error(`[flowflare] the follower of run ${request.runId} did not answer in time after ${action}; its record follows later`);
+    }
   } catch (error) {
     console.error(`[flowflare] the follower of run ${request.runId} did not answer after ${action}; its record follows later:`, error);
   }

@@ -1,4 +1,5 @@
 import { followerOf } from '../engine/follow-request.js';
+import { TIMED_OUT, TRACKER_CALL_TIMEOUT_MS, withDeadline } from '../shared/deadline.js';
 import { workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -12,7 +13,10 @@ export async function followRuns(env: object, runs: { runId: string; input: { wo
       const follower = followerOf(env, runId);
       if (!follower) return;
       try {
-        await follower.follow({ runId, workflowName: input.workflow, binding: workflowBindingName(input.workflow, options) });
+        const asked = follower.follow({ runId, workflowName: input.workflow, binding: workflowBindingName(input.workflow, options) });
+        if ((await withDeadline(asked, TRACKER_CALL_TIMEOUT_MS)) === TIMED_OUT) {
+          console.error(`[flowflare] the follower of run ${runId} did not answer in time; the stalled-run sweep asks it again`);
+        }
       } catch (error) {
         console.error(`[flowflare] could not ask the follower of run ${runId} to follow it:`, error);
       }

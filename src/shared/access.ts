@@ -64,7 +64,7 @@ export interface AuditEntry {
   actor: string;
   /** Its id; `null` for the bootstrap key. */
   key_id: string | null;
-  /** `start`, `retry`, `pause`, `resume`, `terminate`, `restart`, `event`, `key.create`, `key.revoke`. */
+  /** `start`, `retry`, `pause`, `resume`, `terminate`, `restart`, `event`, `key.create`, `key.revoke`, `import`. */
   action: string;
   run_id: string | null;
   details: Record<string, unknown> | null;

@@ -79,6 +79,9 @@ describe('export, archive and restore: runs come back field by field', () => {
     const restored = await api('/api/import', { method: 'POST', body: ndjson, headers: { 'Content-Type': 'application/x-ndjson' } });
     expect(await restored.json()).toEqual({ runs: 3, restored: 3, skipped: 0 });
     expect(await snapshot(env.DB, ids)).toEqual(original);
+    // the import is in the audit trail, with what it did
+    const audit = (await (await api('/api/audit?action=import&limit=5')).json()) as { data: { actor: string; details: unknown }[] };
+    expect(audit.data[0]).toMatchObject({ actor: 'SERVICE_API_KEY', details: { runs: 3, restored: 3, skipped: 0 } });
     // restoring again changes nothing
     const again = await api('/api/import', { method: 'POST', body: ndjson });
     expect(await again.json()).toEqual({ runs: 3, restored: 0, skipped: 3 });

@@ -1,5 +1,7 @@
 import { ValidationError } from '../../shared/errors.js';
 import { ARCHIVE_FORMAT, archivedRuns, restoreStatements, type ArchivedRun } from '../../store/archive.js';
+import { nowIso } from '../../ingest/serialize.js';
+import { auditStatement } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
 import { listRunRows, type Keyset } from '../../store/queries.js';
 import { toNdjson } from '../archive.js';
@@ -84,6 +86,8 @@ export function exportRoutes(router: ServiceRouter, _context: RouteContext): voi
         at += statements.length;
       }
     }
-    return json({ runs: records.length, restored, skipped: records.length - restored });
+    const answer = { runs: records.length, restored, skipped: records.length - restored };
+    await writeBatch(db, [auditStatement(callerOf(request), { action: 'import', details: answer }, nowIso())]);
+    return json(answer);
   });
 }
