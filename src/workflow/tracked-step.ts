@@ -1,6 +1,9 @@
 import type { WorkflowSleepDuration, WorkflowStep, WorkflowStepConfig, WorkflowStepContext, WorkflowTimeoutDuration } from 'cloudflare:workers';
 import { durationMs } from './duration.js';
 
+/** How long Workflows waits in `waitForEvent` when the step gives no timeout. */
+export const DEFAULT_WAIT_TIMEOUT = '24 hours';
+
 /** The `step` a `TrackedWorkflow` hands to `run()`: Cloudflare's `WorkflowStep`, plus the run's id. */
 export interface TrackedStep extends WorkflowStep {
   /** The run's id (`event.instanceId`), so that code written as `step.instanceId` works. */
@@ -77,7 +80,8 @@ export function trackedStep(step: WorkflowStep, instanceId: string, signals: Ste
     waitForEvent: (async (name: string, options: { type: string; timeout?: WorkflowTimeoutDuration | number }) => {
       const timeout = options?.timeout;
       const count = nextCount(name);
-      signals.waiting(name, count, timeout === undefined ? null : deadline(name, timeout));
+      // without a timeout, Workflows ends the wait after its default, 24 hours
+      signals.waiting(name, count, deadline(name, timeout ?? DEFAULT_WAIT_TIMEOUT));
       const event = await step.waitForEvent(name, options);
       signals.received(name, count, event);
       return event;

@@ -30,6 +30,16 @@ async function timeline(id: string, { received = false } = {}): Promise<string[]
 }
 
 describe('TrackedWorkflow', () => {
+  it("records a wait with no timeout as ending when Workflows' default ends it, 24 hours on", async () => {
+    const { id, instance } = await startOrder({ ref_id: 'order-default-wait', ref_type: 'order', approval: true, approvalTimeout: 'none' });
+    await eventually(async () => (await rows('SELECT 1 FROM workflow_runs WHERE id = ? AND status = ? AND sleep_until IS NOT NULL', id, 'Waiting')).length > 0);
+    const [waiting] = await rows<Row>('SELECT sleep_until FROM workflow_runs WHERE id = ?', id);
+    const until = Date.parse(String(waiting?.sleep_until));
+    expect(until).toBeGreaterThan(Date.now() + 23.9 * 3_600_000);
+    expect(until).toBeLessThan(Date.now() + 24.1 * 3_600_000);
+    await instance.terminate();
+  });
+
   it('records a run with a flaky step, a sleep and a waitForEvent exactly', async () => {
     const { id, instance } = await startOrder({
       ref_id: 'order-7',
