@@ -147,7 +147,9 @@ export async function runMaintenance(env: Record<string, unknown>, options: Reso
   const stalledBefore = new Date(now - policy.stalledAfter).toISOString();
   for (const status of SWEPT) {
     if (outOfTime()) return report;
-    const runs = await runsUnchangedSince(db, status, stalledBefore, SWEEP_LIMIT - report.checked);
+    // a sleeping or waiting run rests until its deadline (its follower wakes it then); past it, it has stalled
+    const resting = status === 'Sleeping' || status === 'Waiting';
+    const runs = await runsUnchangedSince(db, status, stalledBefore, SWEEP_LIMIT - report.checked, resting ? new Date(now).toISOString() : undefined);
     await Promise.all(
       runs.map(async (run) => {
         const follower = followerOf(env, run.id);

@@ -2,12 +2,14 @@ import { refreshWorkflowsWhere } from './archive.js';
 import { sql, type Statement } from './statement.js';
 
 /** Ids of runs in `status` whose last change is before `before` (ISO), oldest first. */
-export async function runsUnchangedSince(db: D1Database, status: string, before: string, limit: number): Promise<AgedRun[]> {
+export async function runsUnchangedSince(db: D1Database, status: string, before: string, limit: number, dueBefore?: string): Promise<AgedRun[]> {
+  // dueBefore: only runs whose sleep or wait deadline has passed (a resting run is not stalled before it)
+  const due = dueBefore === undefined ? '' : ' AND sleep_until < ?';
   const { results } = await db
     .prepare(
-      'SELECT id, workflow_id, workflow_name, status, updated_at FROM workflow_runs INDEXED BY runs_by_status_age WHERE status = ? AND updated_at < ? ORDER BY updated_at, id LIMIT ?',
+      `SELECT id, workflow_id, workflow_name, status, updated_at FROM workflow_runs INDEXED BY runs_by_status_age WHERE status = ? AND updated_at < ?${due} ORDER BY updated_at, id LIMIT ?`,
     )
-    .bind(status, before, limit)
+    .bind(...[status, before, ...(dueBefore === undefined ? [] : [dueBefore]), limit])
     .all<AgedRun>();
   return results;
 }
