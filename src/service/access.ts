@@ -1,6 +1,6 @@
 import { roleIncludes, type Caller, type KeyScopes, type Role } from '../shared/access.js';
 import { ForbiddenError, NotFoundError } from '../shared/errors.js';
-import { findKeyByHash, touchKey, type ApiKeyRow } from '../store/keys.js';
+import { findKeyByHash, keyIsLive, toApiKey, touchKey, type ApiKeyRow } from '../store/keys.js';
 
 /** How long an isolate trusts what it read of a key; a revoked key is refused within this time. */
 export const KEY_CACHE_MS = 10_000;
@@ -40,13 +40,13 @@ export async function storedKeyCaller(db: D1Database, keyDigest: ArrayBuffer, ct
     cache.set(hash, hit);
   }
   const row = hit.row;
-  if (!row || row.revoked_at !== null || (row.expires_at !== null && Date.parse(row.expires_at) <= now)) return null;
+  if (!row || !keyIsLive(row, now)) return null;
   if (now - (touched.get(row.id) ?? 0) > TOUCH_EVERY_MS) {
     touched.set(row.id, now);
     const touch = touchKey(db, row.id, new Date(now).toISOString()).catch(() => undefined);
     if (ctx) ctx.waitUntil(touch);
   }
-  return { keyId: row.id, name: row.name, role: row.role, scopes: row.scopes === null ? null : (JSON.parse(row.scopes) as KeyScopes) };
+  return { keyId: row.id, name: row.name, role: row.role, scopes: toApiKey(row).scopes };
 }
 
 /** Forgets what this isolate read of keys (after a revocation made here). */

@@ -37,11 +37,6 @@ async function matches(given: ArrayBuffer, expected: string): Promise<boolean> {
   return crypto.subtle.timingSafeEqual(given, await digestOf(expected));
 }
 
-/** True when `given` is `expected` (compared in constant time, through their digests). */
-export async function keysMatch(given: string, expected: string): Promise<boolean> {
-  return matches(await digest(given), expected);
-}
-
 /** The bootstrap keys: `SERVICE_API_KEY`, and `SERVICE_API_KEY_PREVIOUS` while a rotation lasts. */
 function bootstrapKeys(env: { SERVICE_API_KEY?: unknown; SERVICE_API_KEY_PREVIOUS?: unknown }): string[] {
   return [env.SERVICE_API_KEY, env.SERVICE_API_KEY_PREVIOUS].filter((k): k is string => typeof k === 'string' && k.length > 0);

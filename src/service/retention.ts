@@ -70,7 +70,7 @@ export function resolveRetention(policy: RetentionPolicy = {}): ResolvedRetentio
 const PRUNE_BATCH = 100;
 /** Events deleted per statement. */
 const EVENTS_BATCH = 1000;
-/** Stalled runs checked per invocation. */
+/** Stalled runs checked per invocation, picked at random among them. */
 const SWEEP_LIMIT = 200;
 /** Finished statuses, each with its own retention. */
 const FINISHED = ['Completed', 'Errored', 'Terminated'] as const;
@@ -149,7 +149,10 @@ export async function runMaintenance(env: Record<string, unknown>, options: Reso
     if (outOfTime()) return report;
     // a sleeping or waiting run rests until its deadline (its follower wakes it then); past it, it has stalled
     const resting = status === 'Sleeping' || status === 'Waiting';
-    const runs = await runsUnchangedSince(db, status, stalledBefore, SWEEP_LIMIT - report.checked, resting ? new Date(now).toISOString() : undefined);
+    const runs = await runsUnchangedSince(db, status, stalledBefore, SWEEP_LIMIT - report.checked, {
+      dueBefore: resting ? new Date(now).toISOString() : undefined,
+      shuffled: true,
+    });
     await Promise.all(
       runs.map(async (run) => {
         const follower = followerOf(env, run.id);

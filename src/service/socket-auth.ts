@@ -3,7 +3,7 @@ import { TOKEN_SUBPROTOCOL_PREFIX } from '../browser/protocol.js';
 import { verifyToken } from '../live/token.js';
 import { eventInTopic, parseTopicKey, type Topic } from '../live/topics.js';
 import { FlowflareError, ForbiddenError, UnauthorizedError } from '../shared/errors.js';
-import { getKey } from '../store/keys.js';
+import { getKey, keyIsLive } from '../store/keys.js';
 import { authenticate, requestApiKey } from './auth.js';
 import { assertTopicInScope } from './topic-scope.js';
 import type { ResolvedOptions } from './options.js';
@@ -74,7 +74,7 @@ export async function authenticateSocket(
 
 async function keyStillValid(db: D1Database, id: string): Promise<boolean> {
   const row = await getKey(db, id);
-  return row !== null && row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > Date.now());
+  return row !== null && keyIsLive(row);
 }
 
 async function scopeCovers(db: D1Database, scope: string, topic: Topic, key: string): Promise<boolean> {

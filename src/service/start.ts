@@ -112,13 +112,17 @@ function startFailed(name: string, error: unknown): FlowflareError {
  * held by a run that never started (its instance could not be created), is freed, so that a
  * repeat starts anew.
  */
-async function heldBy(db: D1Database, row: RunRow | null, options: ResolvedOptions): Promise<RunRow | null> {
-  if (!row) return null;
+function keyHeld(row: RunRow, options: ResolvedOptions): boolean {
   const expired = Date.now() - Date.parse(row.created_at) > options.idempotencyTtlMs;
   const neverStarted = row.status === 'Errored' && row.started_at === null;
-  if (!expired && !neverStarted) return row;
-  await writeBatch(db, [releaseIdempotencyKey(row.id)]);
-  return null;
+  return !expired && !neverStarted;
+}
+
+/** The rows whose keys still hold; the others' keys are freed, in one write. */
+async function heldBy<T extends RunRow | null>(db: D1Database, rows: readonly T[], options: ResolvedOptions): Promise<(T | null)[]> {
+  const freed = rows.filter((r): r is NonNullable<T> => r !== null && !keyHeld(r, options));
+  if (freed.length > 0) await writeBatch(db, freed.map((r) => releaseIdempotencyKey(r.id)));
+  return rows.map((r) => (r !== null && keyHeld(r, options) ? r : null));
 }
 
 function found(row: RunRow): StartResult {
@@ -140,7 +144,7 @@ export async function startRun(
   const db = serviceDb(env);
   const p = plan(env, input, options, caller, retryOf);
   if (input.idempotency_key !== undefined) {
-    const existing = await heldBy(db, await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key), options);
+    const [existing] = await heldBy(db, [await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key)], options);
     if (existing) return { result: found(existing), events: [] };
   }
   if (input.id !== undefined && (await getRunRow(db, input.id))) {
@@ -193,10 +197,11 @@ export async function startRuns(
   const existing = new Map<StartPlan, RunRow>();
   if (keyed.length > 0) {
     const rows = await getRunsByIdempotencyKeys(db, keyed.map((p) => ({ workflow: p.input.workflow, key: p.input.idempotency_key as string })));
-    for (const [i, p] of keyed.entries()) {
-      const row = await heldBy(db, rows[i] ?? null, options);
+    const held = await heldBy(db, rows, options);
+    keyed.forEach((p, i) => {
+      const row = held[i];
       if (row) existing.set(p, row);
-    }
+    });
   }
   const fresh = plans.filter((p) => !existing.has(p));
   const givenIds = fresh.map((p) => p.input.id).filter((id): id is string => id !== undefined);

@@ -23,6 +23,11 @@ export function toApiKey(row: ApiKeyRow): ApiKeyRecord {
   };
 }
 
+/** True when a key may be used at `now`: not revoked, not past its expiry. */
+export function keyIsLive(row: ApiKeyRow, now = Date.now()): boolean {
+  return row.revoked_at === null && (row.expires_at === null || Date.parse(row.expires_at) > now);
+}
+
 /** Stores a new key (its hash only). */
 export function insertKey(row: Omit<ApiKeyRow, 'revoked_at' | 'last_used_at'>): Statement {
   return sql(

@@ -1,15 +1,26 @@
 import { refreshWorkflowsWhere } from './archive.js';
 import { sql, type Statement } from './statement.js';
 
-/** Ids of runs in `status` whose last change is before `before` (ISO), oldest first. */
-export async function runsUnchangedSince(db: D1Database, status: string, before: string, limit: number, dueBefore?: string): Promise<AgedRun[]> {
-  // dueBefore: only runs whose sleep or wait deadline has passed (a resting run is not stalled before it)
-  const due = dueBefore === undefined ? '' : ' AND sleep_until < ?';
+/**
+ * Runs in `status` whose last change is before `before` (ISO), oldest first.
+ * @param pick.dueBefore only runs whose sleep or wait deadline is before this (ISO)
+ * @param pick.shuffled in no particular order instead: a sweep that meets runs it cannot settle
+ *   then does not meet the same ones first every time
+ */
+export async function runsUnchangedSince(
+  db: D1Database,
+  status: string,
+  before: string,
+  limit: number,
+  pick: { dueBefore?: string; shuffled?: boolean } = {},
+): Promise<AgedRun[]> {
+  const due = pick.dueBefore === undefined ? '' : ' AND sleep_until < ?';
+  const order = pick.shuffled ? 'random()' : 'updated_at, id';
   const { results } = await db
     .prepare(
-      `SELECT id, workflow_id, workflow_name, status, updated_at FROM workflow_runs INDEXED BY runs_by_status_age WHERE status = ? AND updated_at < ?${due} ORDER BY updated_at, id LIMIT ?`,
+      `SELECT id, workflow_id, workflow_name, status, updated_at FROM workflow_runs INDEXED BY runs_by_status_age WHERE status = ? AND updated_at < ?${due} ORDER BY ${order} LIMIT ?`,
     )
-    .bind(...[status, before, ...(dueBefore === undefined ? [] : [dueBefore]), limit])
+    .bind(...[status, before, ...(pick.dueBefore === undefined ? [] : [pick.dueBefore]), limit])
     .all<AgedRun>();
   return results;
 }

@@ -122,6 +122,11 @@ describe('scoped keys see only their runs', () => {
     const forbidden = await apiJson<ErrorBody>(`/api/runs?ref_type=${theirs}`, { key: scoped.key });
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error.message).toContain(mine);
+    const refOf = async (id: string) => (await rows<{ ref_id: string }>('SELECT ref_id FROM workflow_runs WHERE id = ?', id))[0]!.ref_id;
+    const byRef = await apiJson<{ runs: RunRecord[]; workflows: unknown[] }>(`/api/workflows/by-ref?ref_type=${mine}&ref_id=${await refOf(inside.workflowId)}`, { key: scoped.key });
+    expect(byRef.body.runs.map((r) => r.id)).toEqual([inside.workflowId]);
+    expect(byRef.body.workflows).toHaveLength(1);
+    expect((await api(`/api/workflows/by-ref?ref_type=${theirs}&ref_id=${await refOf(outside.workflowId)}`, { key: scoped.key })).status).toBe(403);
 
     expect((await api(`/api/runs/${inside.workflowId}`, { key: scoped.key })).status).toBe(200);
     const hidden = await apiJson<ErrorBody>(`/api/runs/${outside.workflowId}`, { key: scoped.key });

@@ -76,6 +76,8 @@ describe('reconciliation: stalled runs are checked against the engine', () => {
       env.DB.prepare("UPDATE workflow_runs SET status = 'Running', completed_at = NULL, updated_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").bind(id),
       env.DB.prepare('DELETE FROM workflow_run_cursors WHERE run_id = ?').bind(id),
     ]);
+    // the engine has the run complete; the sweep brings the record back to what the engine says
+    expect((await (await env.PLAIN.get(id)).status()).status).toBe('complete');
     await cronAt(Date.now());
     await eventually(async () => (await apiJson<RunDetailResult>(`/api/runs/${id}`)).body.status === 'Completed');
   });

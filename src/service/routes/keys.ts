@@ -6,7 +6,7 @@ import { nowIso } from '../../ingest/serialize.js';
 import { auditStatement, listAudit } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
 import { getKey, insertKey, listKeys, revokeKey, toApiKey, type ApiKeyRow } from '../../store/keys.js';
-import { forgetKeys, hashKey } from '../access.js';
+import { digestHex, forgetKeys, hashKey } from '../access.js';
 import { auditQuerySchema, createKeySchema } from '../access-schemas.js';
 import { readJson, readQuery } from '../body.js';
 import { callerOf, json, param, type RouteContext, type ServiceRouter } from '../context.js';
@@ -16,7 +16,7 @@ import { serviceDb } from '../storage.js';
 export const KEY_PREFIX = 'ffk_';
 
 function randomHex(bytes: number): string {
-  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return digestHex(crypto.getRandomValues(new Uint8Array(bytes)).buffer);
 }
 
 /**
