@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { TopicQuery } from '../browser/protocol.js';
 import { topicQueryToTopic } from './topic-query.js';
 import { topicKey } from './topics.js';
@@ -33,7 +33,7 @@ export function readClientFrame(frame: string | ArrayBuffer): ClientFrame {
   } catch {
     return bad('BAD_MESSAGE', `not JSON: ${EXPECTED}`);
   }
-  const parsed = clientMessageSchema.safeParse(value);
+  const parsed = z.safeParse(clientMessageSchema, value);
   if (!parsed.success) return bad('BAD_MESSAGE', `not a client message: ${EXPECTED}`);
   if (parsed.data.type === 'ping') return { type: 'ping' };
   try {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { followerOf } from '../engine/follow-request.js';
 import { workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
@@ -9,14 +9,14 @@ import type { ResolvedOptions } from './options.js';
  * `.completed`).
  */
 const lifecycleEventSchema = z.object({
-  type: z.string().regex(/^cf\.workflows\.workflow\.instance\.[a-z_]+$/),
-  source: z.object({ workflowName: z.string().min(1) }),
-  payload: z.object({ instanceId: z.string().min(1) }),
+  type: z.string().check(z.regex(/^cf\.workflows\.workflow\.instance\.[a-z_]+$/)),
+  source: z.object({ workflowName: z.string().check(z.minLength(1)) }),
+  payload: z.object({ instanceId: z.string().check(z.minLength(1)) }),
 });
 
 /** The lifecycle event in a queue message, or null when the message is something else. */
 export function lifecycleEvent(body: unknown): { workflowName: string; instanceId: string; type: string } | null {
-  const parsed = lifecycleEventSchema.safeParse(body);
+  const parsed = z.safeParse(lifecycleEventSchema, body);
   if (!parsed.success) return null;
   return { workflowName: parsed.data.source.workflowName, instanceId: parsed.data.payload.instanceId, type: parsed.data.type };
 }

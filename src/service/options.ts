@@ -1,6 +1,6 @@
-import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
+import type { AnySchema } from '../shared/validate.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { positiveDuration, resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
 
@@ -19,8 +19,11 @@ export interface WorkflowServiceOptions {
    * `email_campaign` → `EMAIL_CAMPAIGN`. @default {}
    */
   workflows?: Record<string, string>;
-  /** Optional zod schema per workflow name; a start whose params fail it is a 400 naming the fields. */
-  paramsSchemas?: Record<string, z.ZodType>;
+  /**
+   * Optional zod 4 schema per workflow name (from `zod` or `zod/mini`); a start whose params fail it
+   * is a 400 naming the fields.
+   */
+  paramsSchemas?: Record<string, AnySchema>;
   /** Largest request body accepted, in bytes. @default 1048576 (1 MiB) */
   maxBodyBytes?: number;
   /**
@@ -80,7 +83,7 @@ export interface ResolvedOptions {
   /** Workflow name → binding name; a Map, so that a name is never looked up through Object.prototype. */
   workflows: ReadonlyMap<string, string>;
   /** Workflow name → params schema, likewise. */
-  paramsSchemas: ReadonlyMap<string, z.ZodType>;
+  paramsSchemas: ReadonlyMap<string, AnySchema>;
   maxBodyBytes: number;
   allowUnauthenticated: boolean;
   /** `null` when the dashboard is off. */

@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
 import { MAX_JSON_DEPTH, metadataProblem, nestedDeeperThan } from '../shared/json-limits.js';
+import { refuse, type AnySchema } from '../shared/validate.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { parseQueryTime } from './query-time.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
@@ -17,27 +18,27 @@ export const MAX_BATCH_SIZE = 100;
 /** Cloudflare's rule for instance ids: letters, digits, `-` and `_`, at most 100 characters. */
 const instanceId = z
   .string()
-  .max(100, 'at most 100 characters')
-  .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/, 'letters, digits, - and _ only, not starting with -');
+  .check(z.maxLength(100, 'at most 100 characters'), z.regex(/^[a-zA-Z0-9_][a-zA-Z0-9_-]*$/, 'letters, digits, - and _ only, not starting with -'));
 
 /** A workflow name, in its canonical (lower-case) form. */
-const workflowName = z.string().min(1, 'required').max(200).transform(canonicalWorkflowName);
-const refText = z.string().min(1, 'must not be empty').max(500);
+const workflowName = z.pipe(z.string().check(z.minLength(1, 'required'), z.maxLength(200)), z.transform(canonicalWorkflowName));
+const refText = z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(500));
+
+/** Text of 1 to `max` characters, with zod's own messages. */
+const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 
 /**
  * `schema`, preceded by a check of the raw value (its depth, its size) that runs before zod walks
  * it: zod's JSON schema recurses once per level and would run out of stack on deep input.
  */
-function checkedFirst<S extends z.ZodType>(schema: S, problem: (value: unknown) => string | null): z.ZodType<z.output<S>, z.input<S>> {
-  const checked = z
-    .unknown()
-    .superRefine((value, ctx) => {
+function checkedFirst<S extends AnySchema>(schema: S, problem: (value: unknown) => string | null): z.ZodMiniPipe<z.ZodMiniUnknown, S> {
+  const checked = z.unknown().check(
+    z.superRefine((value, ctx) => {
       const found = problem(value);
       if (found) ctx.addIssue({ code: 'custom', message: found });
-    })
-    .pipe(schema);
-  // the check only refuses values; what passes is parsed by `schema`, so its types are the pipe's
-  return checked as unknown as z.ZodType<z.output<S>, z.input<S>>;
+    }),
+  );
+  return z.pipe(checked, schema);
 }
 
 const tooDeep = (value: unknown) => (nestedDeeperThan(value, MAX_JSON_DEPTH) ? `nested deeper than ${MAX_JSON_DEPTH} levels` : null);
@@ -52,22 +53,20 @@ const jsonObject = checkedFirst(z.record(z.string(), z.json()), tooDeep);
 const metadataObject = checkedFirst(z.record(z.string(), z.json()), metadataProblem);
 
 /** Body of a start: which workflow, its params, the business object it is about, and metadata. */
-export const startRunSchema = z
-  .object({
-    /** Workflow name, such as `email_campaign`. */
-    workflow: workflowName,
-    /** The payload the workflow receives as `event.payload` (with `ref_id`/`ref_type` merged in). */
-    params: jsonObject.optional(),
-    ref_id: refText.nullable().optional(),
-    ref_type: refText.nullable().optional(),
-    /** Stored on the run and merged into its workflow's metadata; at most 64 levels and 16 KiB. */
-    metadata: metadataObject.nullable().optional(),
-    /** A repeated start with the same key (for the same workflow) returns the first run. */
-    idempotency_key: z.string().min(1).max(200).optional(),
-    /** The instance id to use; generated when omitted. */
-    id: instanceId.optional(),
-  })
-  .strict();
+export const startRunSchema = z.strictObject({
+  /** Workflow name, such as `email_campaign`. */
+  workflow: workflowName,
+  /** The payload the workflow receives as `event.payload` (with `ref_id`/`ref_type` merged in). */
+  params: z.optional(jsonObject),
+  ref_id: z.optional(z.nullable(refText)),
+  ref_type: z.optional(z.nullable(refText)),
+  /** Stored on the run and merged into its workflow's metadata; at most 64 levels and 16 KiB. */
+  metadata: z.optional(z.nullable(metadataObject)),
+  /** A repeated start with the same key (for the same workflow) returns the first run. */
+  idempotency_key: z.optional(text(200)),
+  /** The instance id to use; generated when omitted. */
+  id: z.optional(instanceId),
+});
 
 /** A start request as the client sends it. */
 export type StartRunRequest = z.input<typeof startRunSchema>;
@@ -76,71 +75,71 @@ export type StartRunRequest = z.input<typeof startRunSchema>;
 export type StartRunInput = z.output<typeof startRunSchema>;
 
 /** Body of a batch start. */
-export const batchStartSchema = z
-  .object({ runs: z.array(startRunSchema).min(1, 'at least one run').max(MAX_BATCH_SIZE, `at most ${MAX_BATCH_SIZE} runs`) })
-  .strict();
+export const batchStartSchema = z.strictObject({
+  runs: z.array(startRunSchema).check(z.minLength(1, 'at least one run'), z.maxLength(MAX_BATCH_SIZE, `at most ${MAX_BATCH_SIZE} runs`)),
+});
 
 /** A batch start request as the client sends it. */
 export type BatchStartRequest = z.input<typeof batchStartSchema>;
 
 /** Body of `POST /api/runs/:id/events`: the event a `step.waitForEvent` waits for. */
-export const sendEventSchema = z
-  .object({
-    type: z.string().min(1, 'required').max(100),
-    payload: jsonValue.optional(),
-  })
-  .strict();
+export const sendEventSchema = z.strictObject({
+  type: z.string().check(z.minLength(1, 'required'), z.maxLength(100)),
+  payload: z.optional(jsonValue),
+});
 
 /** An event as the client sends it. */
 export type SendEventRequest = z.input<typeof sendEventSchema>;
 
-
 /** A time given in a query string: ISO-8601 or epoch milliseconds (see `parseQueryTime`); compared as ISO-8601. */
-const queryTime = z.string().transform((value, ctx) => {
-  const date = parseQueryTime(value);
-  if (date === null || Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `not a time: '${value}' (use ISO-8601, such as 2026-01-31 or 2026-01-31T10:00:00Z, or epoch milliseconds)` });
-    return z.NEVER;
-  }
-  return date.toISOString();
-});
+const queryTime = z.pipe(
+  z.string(),
+  z.transform((value: string, ctx) => {
+    const date = parseQueryTime(value);
+    if (date === null || Number.isNaN(date.getTime())) {
+      return refuse(ctx, `not a time: '${value}' (use ISO-8601, such as 2026-01-31 or 2026-01-31T10:00:00Z, or epoch milliseconds)`);
+    }
+    return date.toISOString();
+  }),
+);
 
-const limit = z
-  .string()
-  .regex(/^\d+$/, 'a whole number')
-  .transform(Number)
-  .pipe(z.number().int().min(1, 'at least 1').max(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`));
+const limit = z.pipe(
+  z.pipe(z.string().check(z.regex(/^\d+$/, 'a whole number')), z.transform(Number)),
+  z.number().check(z.int(), z.minimum(1, 'at least 1'), z.maximum(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`)),
+);
 
 /** The filters runs and workflows share (lists and counts). */
 const filterFields = {
-  workflow: workflowName.optional(),
-  ref_type: refText.optional(),
-  ref_id: refText.optional(),
+  workflow: z.optional(workflowName),
+  ref_type: z.optional(refText),
+  ref_id: z.optional(refText),
   /** Runs: created at or after; workflows: active at or after. */
-  since: queryTime.optional(),
+  since: z.optional(queryTime),
   /** Runs: created before; workflows: last active before. */
-  until: queryTime.optional(),
-  metadata_key: z.string().min(1).max(200).optional(),
-  metadata_value: z.string().max(1000).optional(),
+  until: z.optional(queryTime),
+  metadata_key: z.optional(text(200)),
+  metadata_value: z.optional(z.string().check(z.maxLength(1000))),
 };
+
+/** The rules between filters: `ref_id` needs `ref_type`; `metadata_key` and `metadata_value` go together. */
+const filterRules = z.superRefine((q: { ref_id?: string; ref_type?: string; metadata_key?: string; metadata_value?: string }, ctx) => {
+  if (q.ref_id !== undefined && q.ref_type === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ref_type'], message: 'required with ref_id' });
+  }
+  if ((q.metadata_key === undefined) !== (q.metadata_value === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['metadata_value'], message: 'metadata_key and metadata_value go together' });
+  }
+});
 
 /** Query string of `GET /api/runs` and `GET /api/workflows`. */
 export const listQuerySchema = z
-  .object({
+  .strictObject({
     ...filterFields,
-    status: runStatusSchema.optional(),
-    cursor: z.string().min(1).max(1000).optional(),
-    limit: limit.optional(),
+    status: z.optional(runStatusSchema),
+    cursor: z.optional(text(1000)),
+    limit: z.optional(limit),
   })
-  .strict()
-  .superRefine((q, ctx) => {
-    if (q.ref_id !== undefined && q.ref_type === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['ref_type'], message: 'required with ref_id' });
-    }
-    if ((q.metadata_key === undefined) !== (q.metadata_value === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['metadata_value'], message: 'metadata_key and metadata_value go together' });
-    }
-  });
+  .check(filterRules);
 
 /** Filters of a list, as the client passes them (all strings but `limit`). */
 export interface ListFilters {
@@ -165,43 +164,29 @@ export interface ListFilters {
 }
 
 /** Query string of `GET /api/workflows/by-ref`. */
-export const byRefQuerySchema = z
-  .object({
-    ref_type: refText,
-    ref_id: refText,
-    cursor: z.string().min(1).max(1000).optional(),
-    limit: limit.optional(),
-  })
-  .strict();
+export const byRefQuerySchema = z.strictObject({
+  ref_type: refText,
+  ref_id: refText,
+  cursor: z.optional(text(1000)),
+  limit: z.optional(limit),
+});
 
 /** Query string of `GET /api/runs/counts`: the list filters without status, cursor and limit. */
-export const countsQuerySchema = z
-  .object(filterFields)
-  .strict()
-  .superRefine((q, ctx) => {
-    if (q.ref_id !== undefined && q.ref_type === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['ref_type'], message: 'required with ref_id' });
-    }
-    if ((q.metadata_key === undefined) !== (q.metadata_value === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['metadata_value'], message: 'metadata_key and metadata_value go together' });
-    }
-  });
+export const countsQuerySchema = z.strictObject(filterFields).check(filterRules);
 
 /** A topic in a body: `"all"`, `{ run_id }`, `{ workflow }` or `{ ref_type, ref_id }`. */
 export const topicSchema = z.union([
   z.literal('all'),
-  z.object({ run_id: z.string().min(1).max(200) }).strict(),
-  z.object({ workflow: z.string().min(1).max(200) }).strict(),
-  z.object({ ref_type: z.string().min(1).max(200), ref_id: z.string().min(1).max(200) }).strict(),
+  z.strictObject({ run_id: text(200) }),
+  z.strictObject({ workflow: text(200) }),
+  z.strictObject({ ref_type: text(200), ref_id: text(200) }),
 ]);
 
 /** Body of `POST /api/tokens`: the topic a subscription token grants and its life. */
-export const tokenRequestSchema = z
-  .object({
-    topic: topicSchema.optional(),
-    ttl_seconds: z.number().int().min(1).max(MAX_TOKEN_TTL_SECONDS).optional(),
-  })
-  .strict();
+export const tokenRequestSchema = z.strictObject({
+  topic: z.optional(topicSchema),
+  ttl_seconds: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_TOKEN_TTL_SECONDS))),
+});
 
 /** A token request as the client sends it. */
 export type TokenRequest = z.input<typeof tokenRequestSchema>;
