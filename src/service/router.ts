@@ -7,19 +7,21 @@ import { assertOriginAllowed, preflightResponse, withCors } from './cors.js';
 import { errorResponse } from './error-handler.js';
 import type { ResolvedOptions } from './options.js';
 import { requiredPermission } from './permissions.js';
-import { controlRoutes } from './routes/control.js';
-import { runRoutes } from './routes/runs.js';
-import { startRoutes } from './routes/start.js';
-import { isTrackerSocket, trackerRoutes } from './routes/tracker.js';
-import { exportRoutes } from './routes/export.js';
-import { keyRoutes } from './routes/keys.js';
-import { tokenRoutes } from './routes/tokens.js';
-import { workflowRoutes } from './routes/workflows.js';
+import { registerRoutes } from './register-routes.js';
+import { controlHandlers } from './routes/control.js';
+import { exportHandlers } from './routes/export.js';
+import { keyHandlers } from './routes/keys.js';
+import { openApiHandlers } from './routes/openapi.js';
+import { runHandlers } from './routes/runs.js';
+import { startHandlers } from './routes/start.js';
+import { isTrackerSocket, trackerHandlers } from './routes/tracker.js';
+import { tokenHandlers } from './routes/tokens.js';
+import { workflowHandlers } from './routes/workflows.js';
 
 /**
  * Builds the service's one router. Every request passes, in order: the origin check, the CORS
  * preflight, authentication; then its route; errors go to the central handler; CORS headers are
- * added last, so error responses carry them too.
+ * added last, so error responses carry them too. The routes are those of `ROUTES` (route-table.ts).
  */
 export function createRouter(options: ResolvedOptions): ServiceRouter {
   const router: ServiceRouter = Router<IRequest, [RouteEnv, ExecutionContext]>({
@@ -46,13 +48,21 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
     ],
   });
   const context = { options };
-  startRoutes(router, context);
-  runRoutes(router, context);
-  workflowRoutes(router, context);
-  controlRoutes(router, context);
-  trackerRoutes(router, context);
-  tokenRoutes(router, context);
-  keyRoutes(router, context);
-  exportRoutes(router, context);
+  // every route of the table (route-table.ts), each with its handler: the OpenAPI document lists the same
+  registerRoutes(
+    router,
+    {
+      ...startHandlers(context),
+      ...runHandlers(context),
+      ...workflowHandlers(context),
+      ...controlHandlers(context),
+      ...trackerHandlers(context),
+      ...tokenHandlers(),
+      ...keyHandlers(),
+      ...exportHandlers(),
+      ...openApiHandlers(),
+    },
+    options,
+  );
   return router;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_TOKEN_TTL_SECONDS } from '../live/token-limits.js';
 import { MAX_JSON_DEPTH, metadataProblem, nestedDeeperThan } from '../shared/json-limits.js';
+import { jsonObjectSchema, jsonValueSchema } from '../shared/json-schema.js';
 import { refuse, type AnySchema } from '../shared/validate.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { parseQueryTime } from './query-time.js';
@@ -29,28 +30,28 @@ const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
 
 /**
  * `schema`, preceded by a check of the raw value (its depth, its size) that runs before zod walks
- * it: zod's JSON schema recurses once per level and would run out of stack on deep input.
+ * it: zod's JSON schema recurses once per level and would run out of stack on deep input. The check
+ * is a transform that passes the value on, so a JSON Schema of the input describes `schema`.
  */
-function checkedFirst<S extends AnySchema>(schema: S, problem: (value: unknown) => string | null): z.ZodMiniPipe<z.ZodMiniUnknown, S> {
-  const checked = z.unknown().check(
-    z.superRefine((value, ctx) => {
-      const found = problem(value);
-      if (found) ctx.addIssue({ code: 'custom', message: found });
-    }),
-  );
-  return z.pipe(checked, schema);
+function checkedFirst<S extends AnySchema>(schema: S, problem: (value: unknown) => string | null): z.ZodMiniType<z.output<S>, z.input<S>> {
+  const check = z.transform((value: unknown, ctx) => {
+    const found = problem(value);
+    return found ? refuse(ctx, found) : value;
+  });
+  // the check only refuses values; what passes is parsed by `schema`, so its types are the pipe's
+  return z.pipe(check, schema) as unknown as z.ZodMiniType<z.output<S>, z.input<S>>;
 }
 
 const tooDeep = (value: unknown) => (nestedDeeperThan(value, MAX_JSON_DEPTH) ? `nested deeper than ${MAX_JSON_DEPTH} levels` : null);
 
 /** Any JSON value, at most {@link MAX_JSON_DEPTH} levels deep. */
-const jsonValue = checkedFirst(z.json(), tooDeep);
+const jsonValue = checkedFirst(jsonValueSchema, tooDeep);
 
 /** A JSON object, at most {@link MAX_JSON_DEPTH} levels deep. */
-const jsonObject = checkedFirst(z.record(z.string(), z.json()), tooDeep);
+const jsonObject = checkedFirst(jsonObjectSchema, tooDeep);
 
 /** Metadata: a JSON object within the depth and size limits (D1 merges and indexes it). */
-const metadataObject = checkedFirst(z.record(z.string(), z.json()), metadataProblem);
+const metadataObject = checkedFirst(jsonObjectSchema, metadataProblem);
 
 /** Body of a start: which workflow, its params, the business object it is about, and metadata. */
 export const startRunSchema = z.strictObject({

@@ -1,3 +1,6 @@
+import type * as z from 'zod/mini';
+import type { apiKeyRecordSchema, auditEntrySchema, callerSchema, createdApiKeySchema, keyScopesSchema } from './record-schemas.js';
+
 /**
  * What a key may do. Each role includes the one before it:
  * - `read`: list, count and read runs and workflows, and follow them live;
@@ -18,54 +21,16 @@ export function roleIncludes(held: Role, needed: Role): boolean {
  * What part of the runs a key sees. Each list that is given narrows it: a run is in scope when its
  * workflow is in `workflows` (if given) and its `ref_type` is in `ref_types` (if given).
  */
-export interface KeyScopes {
-  workflows?: string[];
-  ref_types?: string[];
-}
+export type KeyScopes = z.output<typeof keyScopesSchema>;
 
 /** An API key as lists show it: never its secret. */
-export interface ApiKeyRecord {
-  id: string;
-  name: string;
-  role: Role;
-  /** `null`: every run. */
-  scopes: KeyScopes | null;
-  /** The key's first characters, to recognise it. */
-  prefix: string;
-  created_at: string;
-  created_by: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
+export type ApiKeyRecord = z.output<typeof apiKeyRecordSchema>;
 
 /** A key just created: the only time its secret is shown. */
-export interface CreatedApiKey extends ApiKeyRecord {
-  /** The secret to send as `Authorization: Bearer <key>`; it cannot be read again. */
-  key: string;
-}
+export type CreatedApiKey = z.output<typeof createdApiKeySchema>;
 
 /** Who is calling: the bootstrap key (`SERVICE_API_KEY`) or a stored key. */
-export interface Caller {
-  /** The stored key's id; `null` for the bootstrap key (and an unauthenticated local service). */
-  keyId: string | null;
-  /** The key's name, as the audit trail records it. */
-  name: string;
-  role: Role;
-  /** `null`: every run. */
-  scopes: KeyScopes | null;
-}
+export type Caller = z.output<typeof callerSchema>;
 
 /** One entry of the audit trail. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  /** Name of the key that acted. */
-  actor: string;
-  /** Its id; `null` for the bootstrap key. */
-  key_id: string | null;
-  /** `start`, `retry`, `pause`, `resume`, `terminate`, `restart`, `event`, `key.create`, `key.revoke`, `import`. */
-  action: string;
-  run_id: string | null;
-  details: Record<string, unknown> | null;
-}
+export type AuditEntry = z.output<typeof auditEntrySchema>;

@@ -5,9 +5,9 @@ import { auditStatement } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
 import { listRunRows, type Keyset } from '../../store/queries.js';
 import { toNdjson } from '../archive.js';
-import { readQuery, readText } from '../body.js';
-import { callerOf, json, type RouteContext, type ServiceRouter } from '../context.js';
-import { countsQuerySchema } from '../schemas.js';
+import { readText } from '../body.js';
+import { callerOf, json } from '../context.js';
+import type { RouteHandlers } from '../route-table.js';
 import { serviceDb } from '../storage.js';
 import { toRunFilters } from './filters.js';
 
@@ -33,9 +33,9 @@ function isArchivedRun(value: unknown): value is ArchivedRun {
  * restores NDJSON in that format (an export, or an archive file gunzipped); runs already recorded
  * are left as they are.
  */
-export function exportRoutes(router: ServiceRouter, _context: RouteContext): void {
-  router.get('/export', (request, env) => {
-    const q = readQuery(request, countsQuerySchema, 'GET /api/export');
+export function exportHandlers(): Pick<RouteHandlers, 'exportRuns' | 'importRuns'> {
+  return {
+  exportRuns: ({ request, env, query: q }) => {
     const filters = toRunFilters(q, callerOf(request));
     const db = serviceDb(env);
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -58,9 +58,9 @@ export function exportRoutes(router: ServiceRouter, _context: RouteContext): voi
     };
     void pump();
     return new Response(readable, { headers: { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' } });
-  });
+  },
 
-  router.post('/import', async (request, env) => {
+  importRuns: async ({ request, env }) => {
     const text = await readText(request, MAX_IMPORT_BYTES);
     const db = serviceDb(env);
     const records: ArchivedRun[] = [];
@@ -89,5 +89,6 @@ export function exportRoutes(router: ServiceRouter, _context: RouteContext): voi
     const answer = { runs: records.length, restored, skipped: records.length - restored };
     await writeBatch(db, [auditStatement(callerOf(request), { action: 'import', details: answer }, nowIso())]);
     return json(answer);
-  });
+  },
+  };
 }

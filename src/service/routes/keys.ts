@@ -7,9 +7,8 @@ import { auditStatement, listAudit } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
 import { getKey, insertKey, listKeys, revokeKey, toApiKey, type ApiKeyRow } from '../../store/keys.js';
 import { digestHex, forgetKeys, hashKey } from '../access.js';
-import { auditQuerySchema, createKeySchema } from '../access-schemas.js';
-import { readJson, readQuery } from '../body.js';
-import { callerOf, json, param, type RouteContext, type ServiceRouter } from '../context.js';
+import { callerOf, json, param } from '../context.js';
+import type { RouteHandlers } from '../route-table.js';
 import { serviceDb } from '../storage.js';
 
 /** Stored keys start with this, so that they are easy to recognise (and to scan for in leaks). */
@@ -23,11 +22,11 @@ function randomHex(bytes: number): string {
  * `GET /api/me` (any key: who it is), and for admin keys `POST /api/keys`, `GET /api/keys`,
  * `DELETE /api/keys/:id` and `GET /api/audit`.
  */
-export function keyRoutes(router: ServiceRouter, { options }: RouteContext): void {
-  router.get('/me', (request) => json({ caller: callerOf(request) }));
+export function keyHandlers(): Pick<RouteHandlers, 'whoami' | 'createKey' | 'listKeys' | 'revokeKey' | 'listAudit'> {
+  return {
+  whoami: ({ request }) => json({ caller: callerOf(request) }),
 
-  router.post('/keys', async (request, env) => {
-    const input = await readJson(request, createKeySchema, options.maxBodyBytes, 'POST /api/keys');
+  createKey: async ({ request, env, body: input }) => {
     const caller = callerOf(request);
     const secret = `${KEY_PREFIX}${randomHex(24)}`;
     const now = nowIso();
@@ -47,11 +46,11 @@ export function keyRoutes(router: ServiceRouter, { options }: RouteContext): voi
     const stored = written.results[0]!.results[0] as unknown as ApiKeyRow;
     const body: CreatedApiKey = { ...toApiKey(stored), key: secret };
     return json(body, 201);
-  });
+  },
 
-  router.get('/keys', async (_request, env) => json({ data: (await listKeys(serviceDb(env))).map(toApiKey) }));
+  listKeys: async ({ env }) => json({ data: (await listKeys(serviceDb(env))).map(toApiKey) }),
 
-  router.delete('/keys/:id', async (request, env) => {
+  revokeKey: async ({ request, env }) => {
     const id = param(request, 'id');
     const db = serviceDb(env);
     const existing = await getKey(db, id);
@@ -60,14 +59,14 @@ export function keyRoutes(router: ServiceRouter, { options }: RouteContext): voi
     const written = await writeBatch(db, [revokeKey(id, now), auditStatement(callerOf(request), { action: 'key.revoke', details: { key_id: id, name: existing.name } }, now)]);
     forgetKeys();
     return json(toApiKey(written.results[0]!.results[0] as unknown as ApiKeyRow));
-  });
+  },
 
-  router.get('/audit', async (request, env) => {
-    const q = readQuery(request, auditQuerySchema, 'GET /api/audit');
+  listAudit: async ({ env, query: q }) => {
     const limit = q.limit ?? 50;
     const rows = await listAudit(serviceDb(env), { run_id: q.run_id, action: q.action, before: q.cursor === undefined ? undefined : Number(q.cursor) }, limit + 1);
     const page = rows.slice(0, limit);
     const body: Page<AuditEntry> = { data: page, next_cursor: rows.length > limit ? String(page.at(-1)!.id) : null };
     return json(body);
-  });
+  },
+  };
 }

@@ -5,11 +5,11 @@ import type { Page, RunDetailResult, StatusCounts } from '../../shared/api.js';
 import { listAudit } from '../../store/audit.js';
 import { RUN_STATUSES, type RunStatus } from '../../shared/status.js';
 import type { RunRecord } from '../../shared/types.js';
-import { readQuery } from '../body.js';
 import { requireRunInScope } from '../access.js';
-import { callerOf, json, param, type RouteContext, type ServiceRouter } from '../context.js';
+import { callerOf, json, param, type RouteContext } from '../context.js';
+import type { RouteHandlers } from '../route-table.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { countsQuerySchema, DEFAULT_PAGE_SIZE, listQuerySchema } from '../schemas.js';
+import { DEFAULT_PAGE_SIZE } from '../schemas.js';
 import { serviceDb } from '../storage.js';
 import { toRunFilters } from './filters.js';
 
@@ -17,25 +17,24 @@ import { toRunFilters } from './filters.js';
 const AUDIT_IN_DETAIL = 50;
 
 /** `GET /api/runs`, `GET /api/runs/counts`, `GET /api/runs/:id`. */
-export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
-  router.get('/runs', async (request, env) => {
-    const q = readQuery(request, listQuerySchema, 'GET /api/runs');
+export function runHandlers(_context: RouteContext): Pick<RouteHandlers, 'listRuns' | 'countRuns' | 'getRun'> {
+  return {
+  listRuns: async ({ request, env, query: q }) => {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
     const page = await listRunRows(serviceDb(env), toRunFilters(q, callerOf(request)), limit, after);
     const body: Page<RunRecord> = { data: page.rows.map(toRun), next_cursor: page.next ? encodeCursor(page.next) : null };
     return json(body);
-  });
+  },
 
-  router.get('/runs/counts', async (request, env) => {
-    const q = readQuery(request, countsQuerySchema, 'GET /api/runs/counts');
+  countRuns: async ({ request, env, query: q }) => {
     const found = await countRunsByStatus(serviceDb(env), toRunFilters(q, callerOf(request)), RUN_STATUSES);
     const counts = Object.fromEntries(RUN_STATUSES.map((s) => [s, found[s] ?? 0])) as Record<RunStatus, number>;
     const body: StatusCounts = { counts, total: Object.values(counts).reduce((a, b) => a + b, 0) };
     return json(body);
-  });
+  },
 
-  router.get('/runs/:id', async (request, env) => {
+  getRun: async ({ request, env }) => {
     const id = param(request, 'id');
     const db = serviceDb(env);
     const [found, audit] = await Promise.all([getRunDetailRows(db, id), listAudit(db, { run_id: id }, AUDIT_IN_DETAIL)]);
@@ -52,5 +51,6 @@ export function runRoutes(router: ServiceRouter, _context: RouteContext): void {
       audit,
     };
     return json(body);
-  });
+  },
+  };
 }

@@ -2,17 +2,16 @@ import { signToken } from '../../live/token.js';
 import { topicQueryToTopic } from '../../live/topic-query.js';
 import { topicKey } from '../../live/topics.js';
 import type { TokenResult } from '../../shared/api.js';
-import { readJson } from '../body.js';
-import { callerOf, json, type RouteContext, type ServiceRouter } from '../context.js';
-import { tokenRequestSchema } from '../schemas.js';
+import { callerOf, json } from '../context.js';
+import type { RouteHandlers } from '../route-table.js';
 import { signingSecrets } from '../socket-auth.js';
 import { serviceDb } from '../storage.js';
 import { assertTopicInScope } from '../topic-scope.js';
 
 /** `POST /api/tokens`: mints a short-lived subscription token for one topic, for a browser. */
-export function tokenRoutes(router: ServiceRouter, { options }: RouteContext): void {
-  router.post('/tokens', async (request, env) => {
-    const input = await readJson(request, tokenRequestSchema, options.maxBodyBytes, 'POST /api/tokens');
+export function tokenHandlers(): Pick<RouteHandlers, 'createToken'> {
+  return {
+  createToken: async ({ request, env, body: input }) => {
     const caller = callerOf(request);
     const topic = topicQueryToTopic(input.topic);
     await assertTopicInScope(serviceDb(env), caller, topic);
@@ -20,5 +19,6 @@ export function tokenRoutes(router: ServiceRouter, { options }: RouteContext): v
     const { token, claims } = await signToken(signingSecrets(env)[0]!, scope, input.ttl_seconds, Date.now(), caller.keyId);
     const body: TokenResult = { token, scope, expires_at: new Date(claims.exp * 1000).toISOString() };
     return json(body, 201);
-  });
+  },
+  };
 }

@@ -3,7 +3,8 @@ import { topicFromQuery, topicKey } from '../../live/topics.js';
 import { FlowflareError, ValidationError } from '../../shared/errors.js';
 import { TRACKER_HEADERS } from '../../live/headers.js';
 import type { WorkflowTracker } from '../../live/workflow-tracker.js';
-import type { RouteContext, ServiceRouter } from '../context.js';
+import type { RouteContext } from '../context.js';
+import type { RouteHandlers } from '../route-table.js';
 import { authenticateSocket } from '../socket-auth.js';
 
 const TRACKER_PATH = '/tracker-websocket';
@@ -18,8 +19,9 @@ export function isTrackerSocket(request: Request): boolean {
  * its topic (`run_id`, `workflow`, or `ref_type` + `ref_id` in the query; none means everything),
  * resuming after `since` when given.
  */
-export function trackerRoutes(router: ServiceRouter, { options }: RouteContext): void {
-  router.get(TRACKER_PATH, async (request, env) => {
+export function trackerHandlers({ options }: RouteContext): Pick<RouteHandlers, 'trackerSocket'> {
+  return {
+  trackerSocket: async ({ request, env }) => {
     const ns = env.WORKFLOW_TRACKER as DurableObjectNamespace<WorkflowTracker> | undefined;
     if (!ns || typeof ns.idFromName !== 'function') {
       throw new FlowflareError(
@@ -49,5 +51,6 @@ export function trackerRoutes(router: ServiceRouter, { options }: RouteContext):
       headers.set(TRACKER_HEADERS.since, since);
     }
     return ns.get(ns.idFromName(key)).fetch(new Request(request.url, { headers }));
-  });
+  },
+  };
 }

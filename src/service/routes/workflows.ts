@@ -2,27 +2,26 @@ import { listRunRows, listWorkflowRows, workflowsByRefStatement } from '../../st
 import { toRun, toWorkflow, type WorkflowRow } from '../../store/rows.js';
 import type { ByRefResult, Page } from '../../shared/api.js';
 import type { WorkflowRecord } from '../../shared/types.js';
-import { readQuery } from '../body.js';
 import { inScope } from '../access.js';
-import { callerOf, json, type RouteContext, type ServiceRouter } from '../context.js';
+import { callerOf, json, type RouteContext } from '../context.js';
+import type { RouteHandlers } from '../route-table.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { byRefQuerySchema, DEFAULT_PAGE_SIZE, listQuerySchema, MAX_PAGE_SIZE } from '../schemas.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../schemas.js';
 import { serviceDb } from '../storage.js';
 import { toRunFilters } from './filters.js';
 
 /** `GET /api/workflows`, `GET /api/workflows/by-ref`. */
-export function workflowRoutes(router: ServiceRouter, _context: RouteContext): void {
-  router.get('/workflows', async (request, env) => {
-    const q = readQuery(request, listQuerySchema, 'GET /api/workflows');
+export function workflowHandlers(_context: RouteContext): Pick<RouteHandlers, 'listWorkflows' | 'getWorkflowsByRef'> {
+  return {
+  listWorkflows: async ({ request, env, query: q }) => {
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'number');
     const page = await listWorkflowRows(serviceDb(env), toRunFilters(q, callerOf(request)), limit, after);
     const body: Page<WorkflowRecord> = { data: page.rows.map(toWorkflow), next_cursor: page.next ? encodeCursor(page.next) : null };
     return json(body);
-  });
+  },
 
-  router.get('/workflows/by-ref', async (request, env) => {
-    const q = readQuery(request, byRefQuerySchema, 'GET /api/workflows/by-ref');
+  getWorkflowsByRef: async ({ request, env, query: q }) => {
     const db = serviceDb(env);
     const caller = callerOf(request);
     const limit = q.limit ?? DEFAULT_PAGE_SIZE;
@@ -40,5 +39,6 @@ export function workflowRoutes(router: ServiceRouter, _context: RouteContext): v
       next_cursor: runs.next ? encodeCursor(runs.next) : null,
     };
     return json(body);
-  });
+  },
+  };
 }
