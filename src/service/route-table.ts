@@ -83,7 +83,7 @@ export const ROUTES = {
     method: 'GET',
     path: '/tracker-websocket',
     summary: 'Live updates over a WebSocket, for one topic (run_id, workflow, or ref_type and ref_id; none: everything), after since.',
-    responses: { 101: { type: 'application/json', description: 'The WebSocket upgrade; its frames are JSON messages (see docs/realtime.md).' } },
+    responses: { 101: { type: 'application/json', description: 'The WebSocket upgrade; its frames are JSON messages (see docs/live.md).' } },
   },
   createToken: {
     method: 'POST',

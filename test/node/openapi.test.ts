@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApi, GENERATED } from '../../scripts/build-openapi.mjs';
+import { REPO } from './support/project.js';
+
+type Operation = { operationId: string; 'x-flowflare-role': string; responses: Record<string, unknown>; requestBody?: unknown; parameters?: { name: string; in: string }[] };
+type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown> } };
+
+describe('the OpenAPI document', () => {
+  it('is a valid OpenAPI 3.1 document by the 3.1 schema, and every $ref in it resolves', async () => {
+    const { document } = await buildOpenApi({ write: false });
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(document));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // resolveRefs throws on a $ref that points nowhere
+    expect(() => validator.resolveRefs()).not.toThrow();
+  });
+
+  it('is what the route table gives today: the module the Worker serves is regenerated and committed', async () => {
+    const { stale, document } = await buildOpenApi({ write: false });
+    expect(stale, `${GENERATED} is out of date: run npm run build:openapi and commit it`).toBe(false);
+    const served = readFileSync(join(REPO, GENERATED), 'utf8');
+    expect(served).toContain(JSON.stringify(JSON.stringify(document)));
+  });
+
+  it('describes each JSON body with the limits the service enforces, and each answer by its schema', async () => {
+    const document = (await buildOpenApi({ write: false })).document as unknown as Document;
+    const schemas = document.components.schemas as Record<string, { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties?: boolean }>;
+    expect(schemas.StartRunRequest!.required).toEqual(['workflow']);
+    expect(schemas.StartRunRequest!.additionalProperties).toBe(false);
+    expect(schemas.StartRunRequest!.properties.id).toMatchObject({ maxLength: 100, pattern: '^[a-zA-Z0-9_][a-zA-Z0-9_-]*$' });
+    expect(schemas.StartRunsRequest!.properties.runs).toMatchObject({ minItems: 1, maxItems: 100 });
+    const start = document.paths['/runs']!.post!;
+    expect(start['x-flowflare-role']).toBe('operate');
+    expect(start.responses['201']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/StartResult' } } } });
+    expect(document.paths['/keys/{id}']!.delete!['x-flowflare-role']).toBe('admin');
+    expect(document.paths['/runs']!.get!.parameters!.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['workflow', 'status', 'ref_type', 'ref_id', 'since', 'until', 'metadata_key', 'metadata_value', 'cursor', 'limit']),
+    );
+    expect(schemas.RunRecord!.properties.status).toMatchObject({ enum: expect.arrayContaining(['Running', 'Completed', 'Errored']) });
+  });
+});

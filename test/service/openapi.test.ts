@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { CreatedApiKey } from '../../src/index.js';
+import { resolveOptions } from '../../src/service/options.js';
+import { createRouter } from '../../src/service/router.js';
+import { api, apiJson, post, unique } from './api.js';
+
+type Operation = { operationId: string; 'x-flowflare-role': 'read' | 'operate' | 'admin' };
+type Document = { openapi: string; servers: { url: string }[]; paths: Record<string, Record<string, Operation>> };
+
+/** `GET /api/runs/{id}` for each operation of the document. */
+function documented(document: Document): string[] {
+  return Object.entries(document.paths).flatMap(([path, operations]) =>
+    Object.keys(operations).map((method) => `${method.toUpperCase()} ${document.servers[0]!.url}${path}`),
+  );
+}
+
+describe('GET /api/openapi.json', () => {
+  it('needs a key, and answers any key with the OpenAPI 3.1 document', async () => {
+    expect((await api('/api/openapi.json', { key: null })).status).toBe(401);
+    const reader = await post<CreatedApiKey>('/api/keys', { name: unique('doc-reader'), role: 'read' });
+    const { status, body, headers } = await apiJson<Document>('/api/openapi.json', { key: reader.body.key });
+    expect(status).toBe(200);
+    expect(headers.get('Content-Type')).toMatch(/^application\/json/);
+    expect(body.openapi).toBe('3.1.0');
+  });
+
+  it('lists every route the router serves, and only those', async () => {
+    const { body } = await apiJson<Document>('/api/openapi.json');
+    const router = createRouter(resolveOptions());
+    const served = router.routes.map(([method, , , path]) => `${method} ${(path ?? '').replace(/:(\w+)/g, '{$1}')}`);
+    expect(new Set(served).size).toBe(served.length);
+    expect([...documented(body)].sort()).toEqual([...served].sort());
+  });
+
+  it('names the role each route enforces: a read key is refused by exactly the operate and admin routes', async () => {
+    const { body } = await apiJson<Document>('/api/openapi.json');
+    const reader = await post<CreatedApiKey>('/api/keys', { name: unique('role-reader'), role: 'read' });
+    for (const [path, operations] of Object.entries(body.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const url = `/api${path.replace(/\{\w+\}/g, 'no-such-run')}`;
+        const response = await api(url, { method: method.toUpperCase(), key: reader.body.key, body: method === 'get' ? undefined : '{}' });
+        await response.body?.cancel();
+        expect(response.status === 403, `${method.toUpperCase()} ${url} (documented role ${operation['x-flowflare-role']}) answered ${response.status}`).toBe(
+          operation['x-flowflare-role'] !== 'read',
+        );
+      }
+    }
+  });
+});
