@@ -6,9 +6,10 @@
 //   node scripts/build-dashboard.mjs           write the file when it changed
 //   node scripts/build-dashboard.mjs --check   exit 1 when the file is not what the sources give
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSync, transformSync } from 'esbuild';
+import { updateGenerated } from './lib/generated-file.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const app = `${root}src/dashboard/app/`;
@@ -64,15 +65,7 @@ export const DASHBOARD_ASSETS: { html: DashboardAsset; js: DashboardAsset; css: 
  */
 export function buildDashboard({ write = true } = {}) {
   const path = `${root}${GENERATED}`;
-  const next = generateDashboardModule();
-  let current = null;
-  try {
-    current = readFileSync(path, 'utf8');
-  } catch {
-    current = null;
-  }
-  const stale = current !== next;
-  if (stale && write) writeFileSync(path, next);
+  const stale = updateGenerated(path, generateDashboardModule(), write);
   return { stale, path };
 }
 

@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
+import { updateGenerated } from './lib/generated-file.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The generated module, relative to the repository. */
@@ -48,16 +49,8 @@ export const OPENAPI_JSON = ${JSON.stringify(JSON.stringify(document))};
 export async function buildOpenApi({ write = true } = {}) {
   const document = await generateOpenApiDocument();
   const path = `${root}${GENERATED}`;
-  const next = openApiModule(document);
-  let current = null;
-  try {
-    current = readFileSync(path, 'utf8');
-  } catch {
-    current = null;
-  }
-  const stale = current !== next;
+  const stale = updateGenerated(path, openApiModule(document), write);
   if (write) {
-    if (stale) writeFileSync(path, next);
     mkdirSync(`${root}dist`, { recursive: true });
     writeFileSync(`${root}dist/openapi.json`, `${JSON.stringify(document, null, 2)}\n`);
   }

@@ -10,11 +10,12 @@ import type {
   WorkflowNames,
 } from '../shared/api.js';
 import { ValidationError } from '../shared/errors.js';
+import type { ResponseBody } from '../shared/response-schemas.js';
 import type { JsonObject, JsonValue } from '../shared/json.js';
 import type { RunRecord, WorkflowRecord } from '../shared/types.js';
 import type { ListFilters, StartRunRequest, TokenRequest } from '../service/schemas.js';
 import type { TopicQuery } from '../browser/protocol.js';
-import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
+import type { ApiKeyRecord, AuditEntry, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
 import type { ArchivedRun } from '../shared/archive-format.js';
 import { paginate } from './pagination.js';
@@ -217,7 +218,7 @@ export class WorkflowClient {
   }
 
   /** Who this client's key is: its name, role and scopes. */
-  whoami(): Promise<{ caller: Caller }> {
+  whoami(): Promise<ResponseBody<'Whoami'>> {
     return this.#transport.request('GET', '/api/me');
   }
 
@@ -231,7 +232,7 @@ export class WorkflowClient {
   }
 
   /** Every API key, newest first, without secrets (admin keys only). */
-  listKeys(): Promise<{ data: ApiKeyRecord[] }> {
+  listKeys(): Promise<ResponseBody<'KeyList'>> {
     return this.#transport.request('GET', '/api/keys');
   }
 
@@ -257,7 +258,7 @@ export class WorkflowClient {
   }
 
   /** Restores runs in the archive format (an export, or an R2 archive file gunzipped) (admin keys only). */
-  importRuns(ndjson: string): Promise<{ runs: number; restored: number; skipped: number }> {
+  importRuns(ndjson: string): Promise<ResponseBody<'ImportResult'>> {
     return this.#transport.requestText('/api/import', ndjson, 'application/x-ndjson');
   }
 }
