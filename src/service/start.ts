@@ -152,14 +152,15 @@ export async function startRun(
   await assertIdFree(db, input);
 
   const recording = writeBatch(db, recordStatements(p, nowIso()));
-  // The follower is asked while the instance is created, and the answer does not wait for it.
-  const following = followRuns(env, [p], options);
   const [recorded, created] = await Promise.allSettled([recording, p.binding.create({ id: p.runId, params: p.payload })]);
   if (created.status === 'rejected') {
     if (recorded.status === 'fulfilled') await recordCreateFailure(db, [p], created.reason);
-    await following;
+    // should the engine have the instance after all, its follower records what it does
+    await followRuns(env, [p], options);
     throw startFailed(input.workflow, created.reason);
   }
+  // The follower is asked once the instance exists, and the answer does not wait for it.
+  const following = followRuns(env, [p], options);
   const written = recorded.status === 'fulfilled' ? recorded.value : await recordAgain(db, p, recorded.reason);
   return { result: startedResult(p, written), events: written.events, following };
 }
@@ -188,15 +189,14 @@ async function startKeyed(env: object, db: D1Database, p: StartPlan, options: Re
       if (existing) return { result: found(existing), events: [] };
     }
   }
-  const following = followRuns(env, [p], options);
   try {
     await p.binding.create({ id: p.runId, params: p.payload });
   } catch (error) {
     await recordCreateFailure(db, [p], error);
-    await following;
+    await followRuns(env, [p], options);
     throw startFailed(p.input.workflow, error);
   }
-  return { result: startedResult(p, written), events: written.events, following };
+  return { result: startedResult(p, written), events: written.events, following: followRuns(env, [p], options) };
 }
 
 /**
