@@ -14,6 +14,7 @@ describe('schema', () => {
       'workflow',
       'workflow_events',
       'workflow_metadata',
+      'workflow_run_counts',
       'workflow_run_cursors',
       'workflow_run_metadata',
       'workflow_runs',

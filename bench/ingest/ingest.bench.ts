@@ -81,28 +81,47 @@ async function readHistory(id: string): Promise<number> {
   return events;
 }
 
-it(`ingestion: ${RUNS} finished runs followed at once, against a bare batched-insert loop of the same rows`, async () => {
-  await applyD1Migrations(b.DB, b.TEST_MIGRATIONS);
+/** Finishes `n` runs unfollowed, then times their followers recording their histories. */
+async function followFresh(n: number): Promise<{ ids: string[]; ms: number }> {
   // the runs finish first, unfollowed: what is measured is reading and recording their histories
-  const ids = Array.from({ length: RUNS }, () => crypto.randomUUID());
+  const ids = Array.from({ length: n }, () => crypto.randomUUID());
   await b.INGEST_BENCH.createBatch(ids.map((id) => ({ id, params: {} })));
   for (const id of ids) {
     const instance = await b.INGEST_BENCH.get(id);
     await until(async () => (await instance.status()).status === 'complete', `run ${id}`);
   }
-
   const started = performance.now();
   await Promise.all(ids.map((id) => follower(id).follow({ runId: id, workflowName: 'ingest_bench', binding: 'INGEST_BENCH' })));
   const done = async () =>
-    (await b.DB.prepare("SELECT count(*) AS n FROM workflow_run_cursors WHERE mark LIKE 'workflow_completed@%'").first<number>('n')) === RUNS;
+    (await b.DB.prepare("SELECT count(*) AS n FROM workflow_run_cursors WHERE mark LIKE 'workflow_completed@%' AND run_id IN (SELECT value FROM json_each(?))")
+      .bind(JSON.stringify(ids))
+      .first<number>('n')) === n;
   await until(done, 'every run recorded');
-  const followMs = performance.now() - started;
+  return { ids, ms: performance.now() - started };
+}
+
+it(`ingestion: ${RUNS} finished runs followed at once, against a bare batched-insert loop of the same rows`, async () => {
+  await applyD1Migrations(b.DB, b.TEST_MIGRATIONS);
+  const { ids, ms: followMs } = await followFresh(RUNS);
   const cursors = await b.DB.prepare('SELECT run_id, cursor FROM workflow_run_cursors').all<{ run_id: string; cursor: number }>();
   const eventsPerRun = new Map(cursors.results.map((c) => [c.run_id, c.cursor]));
   const events = [...eventsPerRun.values()].reduce((a, n) => a + n, 0);
 
   const bareMs = await bareLoop(ids, eventsPerRun, false);
   const bareReadMs = await bareLoop(ids, eventsPerRun, true);
+
+  // The run counters' triggers (migration 0006): the same ingestion with them and without them,
+  // RUNS runs each time, in the order with, without, without, with (a drift over the passes
+  // weighs on both alike).
+  const triggers = (await b.DB.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'run_counts_%'").all<{ name: string; sql: string }>()).results;
+  const withCounters: number[] = [];
+  const withoutCounters: number[] = [];
+  for (const counters of [true, false, false, true]) {
+    await b.DB.batch(triggers.map((t) => b.DB.prepare(counters ? t.sql.replace('CREATE TRIGGER', 'CREATE TRIGGER IF NOT EXISTS') : `DROP TRIGGER IF EXISTS ${t.name}`)));
+    (counters ? withCounters : withoutCounters).push((await followFresh(RUNS)).ms);
+  }
+  const sum = (xs: number[]) => xs.reduce((a, x) => a + x, 0);
+
   const rate = (ms: number) => ({ ms: Math.round(ms), events_per_second: Math.round(events / (ms / 1000)) });
   const result = {
     runs: RUNS,
@@ -112,7 +131,13 @@ it(`ingestion: ${RUNS} finished runs followed at once, against a bare batched-in
     bare_read_and_write: rate(bareReadMs),
     ratio_to_bare_write: Number((bareMs / followMs).toFixed(2)),
     ratio_to_bare_read_and_write: Number((bareReadMs / followMs).toFixed(2)),
+    run_counters: {
+      follower_ms_with_triggers: withCounters.map(Math.round),
+      follower_ms_without_triggers: withoutCounters.map(Math.round),
+      ratio_with_to_without: Number((sum(withCounters) / sum(withoutCounters)).toFixed(2)),
+    },
   };
   console.log(`BENCH_RESULT ingest ${JSON.stringify(result)}`);
   expect(events).toBeGreaterThan(RUNS * 10);
-}, 600_000);
+  expect(triggers).toHaveLength(3);
+}, 1_200_000);

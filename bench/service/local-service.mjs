@@ -34,10 +34,11 @@ export function readMigrations() {
 
 /**
  * Starts the service (`service`) and the client Worker (`client`).
- * @param {{ apiKey?: string, persistDir?: string, port?: number }} options
+ * @param {{ apiKey?: string, persistDir?: string, port?: number, migrate?: boolean }} options `migrate: false` for a
+ *   persisted database the migrations were applied to before
  */
-export async function startLocalService({ apiKey = 'local-key', persistDir, port = 0 } = {}) {
-  const persist = persistDir ? { d1Persist: `${persistDir}/d1`, durableObjectsPersist: `${persistDir}/do`, workflowsPersist: `${persistDir}/wf` } : {};
+export async function startLocalService({ apiKey = 'local-key', persistDir, port = 0, migrate = true } = {}) {
+  const persist = persistDir ? { resourcePersistencePath: persistDir } : {};
   // Miniflare 5 takes a new options shape; the converter accepts the v4 shape written here.
   const mf = new Miniflare(convertV4MiniflareOptions({
     host: '127.0.0.1',
@@ -77,8 +78,10 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
   }));
   const url = await mf.ready;
   const db = await mf.getD1Database('DB', 'service');
-  for (const migration of readMigrations()) {
-    for (const query of migration.queries) await db.prepare(query).run();
+  if (migrate) {
+    for (const migration of readMigrations()) {
+      for (const query of migration.queries) await db.prepare(query).run();
+    }
   }
   const client = await mf.getWorker('client');
   const serviceWorker = await mf.getWorker('service');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: measures, in one run and side by side, (1) starting a workflow through the
-// client → service → Workflow binding against calling the binding directly, and (2) query latency
+// client → service → Workflow binding against calling the binding directly (starts back to back,
+// and each start alone), and (2) query latency
 // with 1,000,000 runs in local D1, with the query plan of each query.
 //
 // Everything runs locally in workerd (Miniflare) with D1, Durable Objects and Workflows persisted
@@ -56,18 +57,27 @@ try {
 
   // 1. Start: client → service binding → service → Workflow binding, against the binding directly.
   await json(await service.callClient(`/start?n=2&k=5`)); // warm up both paths
-  const start = await json(await service.callClient(`/start?n=${SAMPLES}&k=${PER_SAMPLE}`));
-  const startClient = median(start.viaClient);
-  const startDirect = median(start.direct);
-  console.log(`Start a workflow (${SAMPLES} samples × ${PER_SAMPLE} starts per path, alternating)`);
-  console.log(
-    table([
-      ['path', 'median', 'p90'],
-      ['client → service → binding', ms(startClient), ms(p90(start.viaClient))],
-      ['binding.create() directly', ms(startDirect), ms(p90(start.direct))],
-    ]),
-  );
-  console.log(`median ratio (client / direct): ${(startClient / startDirect).toFixed(2)}×\n`);
+  for (const idle of [false, true]) {
+    const perSample = idle ? PER_SAMPLE / 2 : PER_SAMPLE;
+    const start = await json(await service.callClient(`/start?n=${SAMPLES}&k=${perSample}&idle=${idle ? 1 : 0}`));
+    const startClient = median(start.viaClient);
+    const startWithId = median(start.withId);
+    const startDirect = median(start.direct);
+    console.log(
+      idle
+        ? `Start a workflow, each start alone: the previous one's instance complete and run recorded first (${SAMPLES} samples × ${perSample} starts per path, taking turns)`
+        : `Start a workflow, starts back to back: the paths take turns start by start, all under the earlier starts' engine and follower work (${SAMPLES} samples × ${perSample} starts per path)`,
+    );
+    console.log(
+      table([
+        ['path', 'median', 'p90', 'ratio (client / this)'],
+        ['client → service → binding', ms(startClient), ms(p90(start.viaClient)), ''],
+        ['binding.create({ id, params }) directly', ms(startWithId), ms(p90(start.withId)), `${(startClient / startWithId).toFixed(2)}×`],
+        ['binding.create({ params }) directly', ms(startDirect), ms(p90(start.direct)), `${(startClient / startDirect).toFixed(2)}×`],
+      ]),
+    );
+    console.log(`median ratio (client / create with the id the service gives): ${(startClient / startWithId).toFixed(2)}×\n`);
+  }
 
   // 2. Queries with RUNS runs.
   const seeding = Date.now();

@@ -25,6 +25,8 @@ export interface RunChange {
    * it is then appended even when its fields repeat the entity's latest event.
    */
   source?: string;
+  /** The status is written only when the run is new (see `upsertRun`). */
+  statusIfNew?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export function runTransition(change: RunChange): Statement[] {
       ref = workflowById(workflow.workflowId);
     }
     out.push(countNewRun(ref.idSql, ref.idParams, runId, now));
-    out.push(...upsertRun(runId, ref, fields, now));
+    out.push(...upsertRun(runId, ref, fields, now, change.statusIfNew));
   }
   out.push(syncWorkflowStatus(runId, now));
   out.push(appendRunEvent(runId, contentKey({ ...fields, source: change.source }), now));

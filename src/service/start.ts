@@ -14,7 +14,7 @@ import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import type { Caller } from '../shared/access.js';
 import { auditStatement } from '../store/audit.js';
-import { writeBatch } from '../store/batch.js';
+import { writeBatch, type WriteResult } from '../store/batch.js';
 import { requireScope } from './access.js';
 import { d1ErrorKind } from '../store/errors.js';
 import { serviceDb } from './storage.js';
@@ -74,6 +74,8 @@ function recordStatements(p: StartPlan, now: string): Statement[] {
       retry_of: p.retryOf,
     },
     now,
+    // the start may be written after the instance began: its follower's or its own status stands
+    statusIfNew: true,
   });
   if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
   const details = { workflow: input.workflow, ...(p.retryOf ? { retry_of: p.retryOf } : {}) };
@@ -130,8 +132,11 @@ function found(row: RunRow): StartResult {
 }
 
 /**
- * Starts one run: records it as Queued (registering its workflow and counting the run), then
- * creates the instance with the payload. With an idempotency key, a repeat returns the first run.
+ * Starts one run: records it as Queued (registering its workflow, counting the run, auditing the
+ * start) and creates the instance with the payload. With an idempotency key, a repeat returns the
+ * first run: the key is claimed by the record's write, so the instance is created after it (two
+ * concurrent starts with one key create one instance). Without a key, the record is written while
+ * the instance is created (one D1 round trip overlapping `create()`).
  * @param retryOf the run this one retries, recorded as `retry_of`
  */
 export async function startRun(
@@ -143,36 +148,83 @@ export async function startRun(
 ): Promise<StartOutcome> {
   const db = serviceDb(env);
   const p = plan(env, input, options, caller, retryOf);
-  if (input.idempotency_key !== undefined) {
-    const [existing] = await heldBy(db, [await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key)], options);
+  if (input.idempotency_key !== undefined) return startKeyed(env, db, p, options);
+  await assertIdFree(db, input);
+
+  const recording = writeBatch(db, recordStatements(p, nowIso()));
+  const [recorded, created] = await Promise.allSettled([recording, p.binding.create({ id: p.runId, params: p.payload })]);
+  if (created.status === 'rejected') {
+    if (recorded.status === 'fulfilled') await recordCreateFailure(db, [p], created.reason);
+    // should the engine have the instance after all, its follower records what it does
+    await followRuns(env, [p], options);
+    throw startFailed(input.workflow, created.reason);
+  }
+  // The follower is asked once the instance exists, and the answer does not wait for it.
+  const following = followRuns(env, [p], options);
+  const written = recorded.status === 'fulfilled' ? recorded.value : await recordAgain(db, p, recorded.reason);
+  return { result: startedResult(p, written), events: written.events, following };
+}
+
+/**
+ * A start with an idempotency key: the record's write claims the key (the unique index refuses a
+ * second claim), then the instance is created. A key already held answers with its run.
+ */
+async function startKeyed(env: object, db: D1Database, p: StartPlan, options: ResolvedOptions): Promise<StartOutcome> {
+  const key = p.input.idempotency_key as string;
+  const heldRun = async () => (await heldBy(db, [await getRunByIdempotencyKey(db, p.input.workflow, key)], options))[0] ?? null;
+  if (p.input.id !== undefined) {
+    // a repeat that names its id answers with its run; a new key may not take another run's id
+    const existing = await heldRun();
     if (existing) return { result: found(existing), events: [] };
+    await assertIdFree(db, p.input);
   }
-  if (input.id !== undefined && (await getRunRow(db, input.id))) {
-    throw new ConflictError(`A run with id '${input.id}' already exists.`);
-  }
-  let written;
-  try {
-    written = await writeBatch(db, recordStatements(p, nowIso()));
-  } catch (error) {
-    if (input.idempotency_key !== undefined && d1ErrorKind(error) === 'unique') {
-      // a concurrent start with the same key won the race: its run is the answer
-      const existing = await getRunByIdempotencyKey(db, input.workflow, input.idempotency_key);
+  let written: WriteResult | null = null;
+  for (let tries = 0; written === null; tries++) {
+    try {
+      written = await writeBatch(db, recordStatements(p, nowIso()));
+    } catch (error) {
+      if (d1ErrorKind(error) !== 'unique' || tries > 0) throw error;
+      // the key is taken: by a run it still answers for, or by one whose key is then freed
+      const existing = await heldRun();
       if (existing) return { result: found(existing), events: [] };
     }
-    throw error;
   }
-  // The follower is asked while the instance is created, and the answer does not wait for it.
-  const following = followRuns(env, [p], options);
   try {
     await p.binding.create({ id: p.runId, params: p.payload });
   } catch (error) {
     await recordCreateFailure(db, [p], error);
-    await following;
-    throw startFailed(input.workflow, error);
+    await followRuns(env, [p], options);
+    throw startFailed(p.input.workflow, error);
   }
+  return { result: startedResult(p, written), events: written.events, following: followRuns(env, [p], options) };
+}
+
+/**
+ * Writes a started run's record once more after the write beside `create()` failed. When D1 still
+ * refuses it, the start answers with the error; the instance runs and its follower records it
+ * from the engine's events.
+ */
+async function recordAgain(db: D1Database, p: StartPlan, firstError: unknown): Promise<WriteResult> {
+  try {
+    return await writeBatch(db, recordStatements(p, nowIso()));
+  } catch (error) {
+    console.error(`[flowflare] run ${p.runId} started, but its record could not be written:`, firstError, error);
+    throw new FlowflareError(
+      'TRACKING_FAILED',
+      `Run '${p.runId}' started, but D1 refused its record; its follower records it from the engine. Do not start it again.`,
+      { status: 503, cause: error },
+    );
+  }
+}
+
+async function assertIdFree(db: D1Database, input: StartRunInput): Promise<void> {
+  if (input.id !== undefined && (await getRunRow(db, input.id))) throw new ConflictError(`A run with id '${input.id}' already exists.`);
+}
+
+function startedResult(p: StartPlan, written: WriteResult): StartResult {
   const row = written.runs.find((r) => r.id === p.runId);
   if (!row) throw new FlowflareError('INTERNAL', 'The recorded run could not be read back.');
-  return { result: { workflowId: p.runId, run: toRun(row), created: true }, events: written.events, following };
+  return { workflowId: p.runId, run: toRun(row), created: true };
 }
 
 /**

@@ -210,18 +210,43 @@ export async function listWorkflowRows(
   return toPage(results, limit, (w) => ({ at: w.updated_at, id: w.id }));
 }
 
+/** True when the run counters alone answer a count: no filter beyond workflow, `ref_type` and scopes. */
+function countersServe(f: Omit<RunFilters, 'status'>): boolean {
+  return f.ref_id === undefined && f.since === undefined && f.until === undefined && f.metadata === undefined;
+}
+
 /**
- * The statement counting runs per status. Each status is counted by its own index search (a
- * correlated subquery per status), never by a scan of all runs.
+ * The statement counting runs per status. Filtered by workflow, `ref_type` and scopes only, it adds
+ * up the counters the writes keep (`workflow_run_counts`, a row per workflow, `ref_type` and
+ * status): a few rows at any number of runs. Any other filter counts each status by its own index
+ * search (a correlated subquery per status), never by a scan of all runs.
  * @param statuses the statuses to count, in the order the result lists them
  */
 export function countRunsStatement(filters: Omit<RunFilters, 'status'>, statuses: readonly string[]): Statement {
+  if (countersServe(filters)) return countersStatement(filters, statuses);
   const src = runSource({ ...filters, status: 'x' });
   const cond = runConditions(filters, src);
   const from = filters.metadata ? src.from : 'workflow_runs AS r';
   const where = ['r.status = s.value', ...cond.where];
   return sql(
     `SELECT s.value AS status, (SELECT count(*) FROM ${from} WHERE ${where.join(' AND ')}) AS n
+     FROM json_each(?) AS s`,
+    ...cond.params,
+    JSON.stringify(statuses),
+  );
+}
+
+function countersStatement(filters: Omit<RunFilters, 'status'>, statuses: readonly string[]): Statement {
+  const src: Source = { from: 'workflow_run_counts AS c', at: '', id: '', where: ['c.status = s.value'], params: [] };
+  const cond = filterConditions(src, '', [
+    ['c.workflow_name', filters.workflow_name],
+    ['c.ref_type', filters.ref_type],
+  ], {}, [
+    ['c.workflow_name', filters.within?.workflows],
+    ['c.ref_type', filters.within?.ref_types],
+  ]);
+  return sql(
+    `SELECT s.value AS status, (SELECT ifnull(sum(c.n), 0) FROM ${src.from} WHERE ${cond.where.join(' AND ')}) AS n
      FROM json_each(?) AS s`,
     ...cond.params,
     JSON.stringify(statuses),

@@ -79,8 +79,10 @@ function givenFields(fields: RunFields): RunField[] {
 /**
  * Inserts a run, or updates the given columns of an existing one. `workflow` is only used when the
  * run is new: an existing run keeps its workflow.
+ * @param statusIfNew the status is written only when the run is new: a run recorded first by its
+ *   follower or by the workflow itself keeps the status they wrote (a start's `Queued` is no news)
  */
-export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunFields, now: string): Statement[] {
+export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunFields, now: string, statusIfNew = false): Statement[] {
   const cols = givenFields(fields).filter((f) => f !== 'status');
   const status = fields.status ?? 'Pending';
   const insertCols = ['id', 'workflow_id', 'workflow_name', 'status', 'created_at', 'updated_at', ...cols];
@@ -98,7 +100,7 @@ export function upsertRun(runId: string, workflow: WorkflowRef, fields: RunField
     now,
     ...cols.map((c) => fields[c] ?? null),
   ];
-  const updates = givenFields(fields).map((c) =>
+  const updates = givenFields(fields).filter((c) => !(statusIfNew && c === 'status')).map((c) =>
     c === 'metadata' ? `metadata = ${mergeMetadata('workflow_runs.metadata', 'excluded.metadata')}` : `${c} = excluded.${c}`,
   );
   const upsert = sql(
