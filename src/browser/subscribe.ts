@@ -151,7 +151,7 @@ export function subscribe(options: SubscribeOptions): Subscription {
         options.onUpdate?.(message.data, store.runs());
       }
     });
-    ws.addEventListener('close', (event: CloseEvent) => {
+    ws.addEventListener('close', (event: { code: number; reason: string }) => {
       if (socket !== ws) return;
       socket = null;
       if (stopped) return;

@@ -1,11 +1,19 @@
 import { confirm, input, select } from '@inquirer/prompts';
 import { FlowflareError } from '../shared/errors.js';
 
-/** The user cancelled a prompt (Ctrl+C) or declined to go on: setup stops with nothing changed. */
-export class SetupCancelled extends FlowflareError {
+/** The user cancelled a prompt (Ctrl+C) or declined to go on: the command stops with nothing changed (exit 0). */
+export class Cancelled extends FlowflareError {
+  override readonly name: string = 'Cancelled';
+  constructor(message: string) {
+    super('CANCELLED', message);
+  }
+}
+
+/** Setup was cancelled at a prompt: nothing was changed. */
+export class SetupCancelled extends Cancelled {
   override readonly name: string = 'SetupCancelled';
   constructor() {
-    super('CANCELLED', 'Setup cancelled; nothing was changed.');
+    super('Setup cancelled; nothing was changed.');
   }
 }
 
