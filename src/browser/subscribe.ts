@@ -151,7 +151,10 @@ export function subscribe(options: SubscribeOptions): Subscription {
         options.onUpdate?.(message.data, store.runs());
       }
     });
-    ws.addEventListener('close', (event: { code: number; reason: string }) => {
+    // A connection that fails is closed with code 1006. Browsers then fire `close`; Node's
+    // WebSocket fires only `error` when the handshake fails, so `error` ends the socket too (the
+    // first of the two to arrive counts).
+    const ended = (event: { code: number; reason: string }) => {
       if (socket !== ws) return;
       socket = null;
       if (stopped) return;
@@ -164,7 +167,9 @@ export function subscribe(options: SubscribeOptions): Subscription {
       if (event.code === CLOSE_TOPIC_CHANGED) return void connect();
       if (!opened) return void diagnose();
       retry(event.reason || `closed (${event.code})`);
-    });
+    };
+    ws.addEventListener('close', ended);
+    ws.addEventListener('error', () => ended({ code: 1006, reason: '' }));
   };
 
   // A socket refused during the handshake shows the browser no status: ask over HTTP why.

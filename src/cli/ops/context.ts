@@ -3,6 +3,7 @@ import { WorkflowClient } from '../../client/index.js';
 import { FlowflareError, UserError } from '../../shared/errors.js';
 import { resolveConnection, type Connection, type ConnectionFlags } from '../connection.js';
 import { Reporter, type CliIo } from '../io.js';
+import { Cancelled } from '../prompts.js';
 
 /** The flags every `flowflare` command takes. */
 export interface CommonFlags extends ConnectionFlags {
@@ -65,10 +66,14 @@ export function opsContext(session: OpsSession, flags: CommonFlags): OpsContext 
  * a refused key says where the key came from, an unreachable service says how to start or name it.
  */
 export function explainServiceError(error: unknown, connection: Connection): unknown {
-  if (!(error instanceof FlowflareError) || error instanceof UserError) return error;
+  if (!(error instanceof FlowflareError) || error instanceof UserError || error instanceof Cancelled) return error;
   const where = connection.url;
   const keyHint =
-    connection.keyFrom === 'flag' ? 'check --key' : connection.keyFrom === 'environment' ? 'check FLOWFLARE_API_KEY' : 'check SERVICE_API_KEY in .dev.vars';
+    connection.keyFrom === 'flag'
+      ? "Pass the service's key with --key."
+      : connection.keyFrom === 'environment'
+        ? 'Check FLOWFLARE_API_KEY, or pass the key with --key.'
+        : 'Check SERVICE_API_KEY in .dev.vars, or pass the key with --key.';
   switch (error.code) {
     case 'NETWORK_ERROR':
     case 'TIMEOUT':
@@ -78,10 +83,7 @@ export function explainServiceError(error: unknown, connection: Connection): unk
       );
     case 'UNAUTHORIZED':
     case 'BAD_TOKEN':
-      return new UserError(`The service at ${where} refused the API key (401: ${error.message}): ${keyHint}, or pass --key.`, {
-        code: 'UNAUTHORIZED',
-        cause: error,
-      });
+      return new UserError(`The service at ${where} refused the API key (401): ${error.message} ${keyHint}`, { code: 'UNAUTHORIZED', cause: error });
     case 'BAD_RESPONSE':
       return new UserError(`${where} did not answer as a Flowflare service (${error.message}): check --url.`, { code: error.code, cause: error });
     default:

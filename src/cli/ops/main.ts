@@ -46,7 +46,7 @@ export async function opsMain(argv: readonly string[] = process.argv, io: CliIo 
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(`✘ ${text.trim().replace(/^error: /, '')} (see --help)\n`),
+      outputError: (text, write) => write(`✘ ${text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see --help)\n`),
     });
   const runs = program.command('runs').description('workflow runs: list, show, tail, and control them');
   runsListCommand(runs, session);

@@ -105,7 +105,7 @@ export function runsControlCommands(runs: Command, session: OpsSession, setExit:
         return;
       }
       const noun = `${selected.length} run${selected.length === 1 ? '' : 's'}`;
-      ctx.reporter.line(`${noun} match (${describeFilters(filters)}):`);
+      ctx.reporter.line(`${noun} ${selected.length === 1 ? 'matches' : 'match'} (${describeFilters(filters)}):`);
       const shown = selected.slice(0, 20);
       for (const line of renderTable(RUN_COLUMNS, shown, ctx.width, (t, c) => ctx.reporter.paint(t, c))) ctx.reporter.line(line);
       if (selected.length > shown.length) ctx.reporter.line(`… and ${selected.length - shown.length} more`);

@@ -48,7 +48,7 @@ export const RUN_COLUMNS: Column<RunRecord>[] = [
   { header: 'WORKFLOW', value: (r) => r.workflow_name, min: 8 },
   { header: 'STATUS', value: (r) => r.status, min: 10, color: (r) => statusColor(r.status) },
   { header: 'REF', value: ref, min: 6 },
-  { header: 'CREATED', value: (r) => r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), min: 20 },
+  { header: 'CREATED', value: (r) => r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), min: 11 },
   { header: 'TOOK', value: (r) => (r.started_at ? formatDuration(between(r.started_at, r.completed_at)) : ''), min: 6 },
 ];
 

@@ -20,21 +20,24 @@ export function truncate(text: string, width: number): string {
 
 /**
  * Lays rows out as a table no wider than `width`: columns take their natural widths, and when the
- * line would be too long the widest columns give way first (down to their `min`), their cells
- * ending in an ellipsis.
+ * line would be too long the widest columns give way first (down to their `min`, then further),
+ * their cells ending in an ellipsis.
  * @param paint colours a cell; identity when colours are off
  */
 export function renderTable<T>(columns: Column<T>[], rows: T[], width: number, paint: (text: string, code: string) => string): string[] {
   const cells = rows.map((row) => columns.map((c) => c.value(row).replace(/\s+/g, ' ')));
   const widths = columns.map((c, i) => Math.max([...c.header].length, ...cells.map((r) => [...r[i]!].length)));
   const total = () => widths.reduce((a, b) => a + b, 0) + GAP.length * (columns.length - 1);
-  while (total() > width) {
-    let widest = -1;
-    widths.forEach((w, i) => {
-      if (w > (columns[i]!.min ?? 6) && (widest < 0 || w > widths[widest]!)) widest = i;
-    });
-    if (widest < 0) break;
-    widths[widest]! -= 1;
+  // the widest column gives way first: down to each column's min, then (still too wide) to 3
+  for (const floor of [(i: number) => columns[i]!.min ?? 6, () => 3]) {
+    while (total() > width) {
+      let widest = -1;
+      widths.forEach((w, i) => {
+        if (w > floor(i) && (widest < 0 || w > widths[widest]!)) widest = i;
+      });
+      if (widest < 0) break;
+      widths[widest]! -= 1;
+    }
   }
   const line = (texts: string[], colors: (string | undefined)[] = []) =>
     texts

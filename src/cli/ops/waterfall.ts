@@ -39,7 +39,9 @@ export function renderWaterfall(run: RunDetail, width: number, paint: (text: str
   const lines = [`${' '.repeat(labelWidth + 2)}${time(new Date(span.start).toISOString()).padEnd(barWidth - 8)}+${formatDuration(span.end - span.start)}`];
   run.steps.forEach((step, i) => {
     const cells: { char: string; color: string }[] = Array.from({ length: barWidth }, () => ({ char: ' ', color: '' }));
-    for (const segment of stepSegments(step, now)) {
+    // waits before retries first, so that an attempt shorter than a column still shows over them
+    const segments = stepSegments(step, now).sort((a, b) => Number(b.kind === 'retry-wait') - Number(a.kind === 'retry-wait'));
+    for (const segment of segments) {
       const bar = BARS[segment.kind] ?? OTHER;
       const from = Math.min(barWidth - 1, scale(segment.from));
       const to = Math.max(from + 1, Math.min(barWidth, scale(segment.to)));
