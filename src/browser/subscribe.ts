@@ -63,8 +63,8 @@ export interface Subscription {
  * Subscribes to live workflow updates: connects, keeps a merged view of the topic's runs,
  * reconnects with exponential backoff and jitter, resumes from the last event id with no gap and
  * no duplicate, fetches a fresh token when the old one expired, and stops (status `unauthorized`)
- * instead of looping when the service rejects the credentials. No dependencies; runs in browsers
- * and Workers.
+ * instead of looping when the service rejects the credentials. No dependencies; runs in browsers,
+ * Workers and Node.js 22.
  * @example
  * const sub = subscribe({
  *   url: 'wss://flows.example.com/api/tracker-websocket',

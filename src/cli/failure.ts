@@ -1,6 +1,13 @@
 import { FlowflareError, UserError } from '../shared/errors.js';
 import type { CliIo } from './io.js';
-import { Cancelled } from './prompts.js';
+
+/** The user cancelled a prompt (Ctrl+C) or declined to go on: the command stops with nothing changed (exit 0). */
+export class Cancelled extends FlowflareError {
+  override readonly name: string = 'Cancelled';
+  constructor(message: string) {
+    super('CANCELLED', message);
+  }
+}
 
 /**
  * Reports what stopped a command and returns its exit code, the same for every Flowflare CLI:

@@ -1,13 +1,5 @@
 import { confirm, input, select } from '@inquirer/prompts';
-import { FlowflareError } from '../shared/errors.js';
-
-/** The user cancelled a prompt (Ctrl+C) or declined to go on: the command stops with nothing changed (exit 0). */
-export class Cancelled extends FlowflareError {
-  override readonly name: string = 'Cancelled';
-  constructor(message: string) {
-    super('CANCELLED', message);
-  }
-}
+import { Cancelled } from './failure.js';
 
 /** Setup was cancelled at a prompt: nothing was changed. */
 export class SetupCancelled extends Cancelled {

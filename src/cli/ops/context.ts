@@ -3,7 +3,7 @@ import { WorkflowClient } from '../../client/index.js';
 import { FlowflareError, UserError } from '../../shared/errors.js';
 import { resolveConnection, type Connection, type ConnectionFlags } from '../connection.js';
 import { Reporter, type CliIo } from '../io.js';
-import { Cancelled } from '../prompts.js';
+import { Cancelled } from '../failure.js';
 
 /** The flags every `flowflare` command takes. */
 export interface CommonFlags extends ConnectionFlags {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import * as z from 'zod/mini';
 import type { ControlResult, JsonValue, StartResult, WorkflowClient } from '../../client/index.js';
 import { FlowflareError, UserError } from '../../shared/errors.js';
-import { Cancelled, inquirerPrompter } from '../prompts.js';
+import { Cancelled } from '../failure.js';
 import { describeFilters, listFilters, parseFlags, withFilterFlags, type FilterFlags } from './filters.js';
 import { explainServiceError, opsContext, withCommonFlags, type CommonFlags, type OpsContext, type OpsSession } from './context.js';
 import { RUN_COLUMNS } from './runs-list.js';
@@ -135,6 +135,8 @@ async function confirm(ctx: OpsContext, question: string, yes: boolean, what: st
   }
   let ok: boolean;
   try {
+    // loaded only when there is something to ask: the prompt library is most of a start's cost
+    const { inquirerPrompter } = await import('../prompts.js');
     ok = await inquirerPrompter(ctx.io.stdin, promptOutput).confirm(question, false);
   } catch (error) {
     if (error instanceof Cancelled) ok = false;
