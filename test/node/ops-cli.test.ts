@@ -212,8 +212,9 @@ describe('flowflare runs <action> on a filtered set', () => {
     const body = JSON.parse(done.stdout) as { ok: boolean; selected: number; succeeded: { id: string }[]; failed: unknown[] };
     expect(body).toMatchObject({ ok: true, action: 'terminate', selected: 3, failed: [] });
     expect(body.succeeded.map((s) => s.id).sort()).toEqual([...batch].sort());
-    for (const id of batch) expect(await engineStatus('approval', id)).toBe('terminated');
-    expect(await engineStatus('approval', other)).not.toBe('terminated');
+    const after = await Promise.all([...batch, other].map((id) => engineStatus('approval', id)));
+    expect(after.slice(0, 3)).toEqual(['terminated', 'terminated', 'terminated']);
+    expect(after[3]).not.toBe('terminated');
     for (const id of batch) expect((await until(id, ['Terminated'])).status).toBe('Terminated');
 
     // again: the engine refuses each one, and the command says so for each, exiting 1
