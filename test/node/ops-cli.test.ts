@@ -298,17 +298,24 @@ class Relay {
 /** `flowflare runs tail --json` running in the background, its events as they arrive. */
 class Tail {
   readonly events: EventRecord[] = [];
+  readonly lines: string[] = [];
   stderr = '';
   private readonly child: ChildProcess;
   private readonly exited: Promise<number | null>;
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [OPS_BIN, 'runs', 'tail', '--json', ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  /** @param json false: read the lines people read instead of the NDJSON events */
+  constructor(args: string[], json = true) {
+    const flags = json ? ['--json', ...args] : args;
+    this.child = spawn(process.execPath, [OPS_BIN, 'runs', 'tail', ...flags], { cwd: dir, env: { ...process.env, NO_COLOR: '1', COLUMNS: '' } });
     let rest = '';
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       const lines = (rest + chunk).split('\n');
       rest = lines.pop()!;
-      for (const line of lines) if (line.trim()) this.events.push(JSON.parse(line) as EventRecord);
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        this.lines.push(line);
+        if (json) this.events.push(JSON.parse(line) as EventRecord);
+      }
     });
     this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
     this.exited = new Promise((resolve) => this.child.on('close', resolve));
@@ -385,18 +392,21 @@ describe('flowflare runs tail', () => {
     }
   });
 
-  it('follows one run only with --run', async () => {
+  it('follows one run only with --run, a line per change', async () => {
     const id = await approval('tail-run', { batch: 'tail' });
     const other = await approval('tail-other', { batch: 'tail' });
     await Promise.all([until(id, ['Waiting']), until(other, ['Waiting'])]);
-    const tail = new Tail(['--run', id, '--url', service.url, '--key', KEY]);
+    const tail = new Tail(['--run', id, '--url', service.url, '--key', KEY], false);
     try {
       await tail.waitFor('the live connection', () => tail.stderr.includes(`Following run ${id}`));
       await client.terminateRun(other);
       await client.terminateRun(id);
-      await tail.waitFor('the terminated run', () => tail.events.some((e) => e.kind === 'run' && e.data.status === 'Terminated'));
+      const terminated = new RegExp(`^#\\d+  \\d\\d:\\d\\d:\\d\\d  run      ${id}  approval  Terminated$`);
+      await tail.waitFor('the terminated run', () => tail.lines.some((l) => terminated.test(l)));
       await new Promise((r) => setTimeout(r, 500));
-      expect(new Set(tail.events.map((e) => e.run_id))).toEqual(new Set([id]));
+      // every line is about this run: its id is in each, the other run's in none
+      expect(tail.lines.every((l) => l.includes(id) && !l.includes(other)), tail.lines.join('\n')).toBe(true);
+      expect(tail.lines.some((l) => /^#\d+  .*  control  .*  terminate/.test(l)), tail.lines.join('\n')).toBe(true);
     } finally {
       await tail.stop();
     }

@@ -81,7 +81,7 @@ export function runsTailCommand(runs: Command, session: OpsSession): void {
           getToken: mint,
           topic,
           since,
-          onInitialData: (data) => note(`Following ${describeTopic(topic)}: ${data.runs.length} recent runs, at event #${data.cursor}.`, '2'),
+          onInitialData: (data) => note(`Following ${describeTopic(topic)}: ${data.runs.length} recent run${data.runs.length === 1 ? '' : 's'}, at event #${data.cursor}.`, '2'),
           onUpdate: (event) => ctx.io.stdout.write(`${ctx.json ? JSON.stringify(event) : eventLine(ctx, event)}\n`),
           onStatus: (status, detail) => {
             if (status === 'live' && dropped) note(`Reconnected: resumed after event #${subscription.cursor ?? '—'}.`, '32');
