@@ -63,8 +63,8 @@ export interface Subscription {
  * Subscribes to live workflow updates: connects, keeps a merged view of the topic's runs,
  * reconnects with exponential backoff and jitter, resumes from the last event id with no gap and
  * no duplicate, fetches a fresh token when the old one expired, and stops (status `unauthorized`)
- * instead of looping when the service rejects the credentials. No dependencies; runs in browsers
- * and Workers.
+ * instead of looping when the service rejects the credentials. No dependencies; runs in browsers,
+ * Workers and Node.js 22.
  * @example
  * const sub = subscribe({
  *   url: 'wss://flows.example.com/api/tracker-websocket',
@@ -151,7 +151,10 @@ export function subscribe(options: SubscribeOptions): Subscription {
         options.onUpdate?.(message.data, store.runs());
       }
     });
-    ws.addEventListener('close', (event: CloseEvent) => {
+    // A connection that fails is closed with code 1006. Browsers then fire `close`; Node's
+    // WebSocket fires only `error` when the handshake fails, so `error` ends the socket too (the
+    // first of the two to arrive counts).
+    const ended = (event: { code: number; reason: string }) => {
       if (socket !== ws) return;
       socket = null;
       if (stopped) return;
@@ -164,7 +167,9 @@ export function subscribe(options: SubscribeOptions): Subscription {
       if (event.code === CLOSE_TOPIC_CHANGED) return void connect();
       if (!opened) return void diagnose();
       retry(event.reason || `closed (${event.code})`);
-    });
+    };
+    ws.addEventListener('close', ended);
+    ws.addEventListener('error', () => ended({ code: 1006, reason: '' }));
   };
 
   // A socket refused during the handshake shows the browser no status: ask over HTTP why.

@@ -65,7 +65,8 @@ const optionsSchema = z.object({
   verbose: z.boolean().optional(),
 });
 
-function packageVersion(): string {
+/** The version of this package, from its package.json. */
+export function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }

@@ -98,7 +98,8 @@ export class Reporter {
     };
   }
 
-  private paint(text: string, code: string): string {
+  /** `text` in the SGR colour `code` (such as `'32'` for green) when colours are on, else as it is. */
+  paint(text: string, code: string): string {
     return this.color ? `\x1b[${code}m${text}\x1b[0m` : text;
   }
 }

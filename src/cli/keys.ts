@@ -1,22 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { WorkflowClient } from '../client/index.js';
 import { ROLES, type ApiKeyRecord, type KeyScopes } from '../shared/access.js';
 import { FlowflareError, UserError } from '../shared/errors.js';
+import { resolveConnection, type ConnectionFlags } from './connection.js';
 import type { CliIo } from './io.js';
-import { readDevVar } from './secrets.js';
 
-/** Where the service is and which admin key to use: flags, then the environment, then `.dev.vars`. */
-function connection(io: CliIo, flags: { url?: string; key?: string }): WorkflowClient {
-  const baseUrl = flags.url ?? io.env.FLOWFLARE_URL;
-  if (!baseUrl) throw new UserError('No service URL: pass --url https://your-service.workers.dev (or set FLOWFLARE_URL).', { code: 'NO_URL' });
-  const devVars = join(io.cwd, '.dev.vars');
-  const apiKey = flags.key ?? io.env.FLOWFLARE_API_KEY ?? (existsSync(devVars) ? readDevVar(readFileSync(devVars, 'utf8'), 'SERVICE_API_KEY') : undefined);
-  if (!apiKey) {
-    throw new UserError('No admin key: pass --key, set FLOWFLARE_API_KEY, or run where .dev.vars holds SERVICE_API_KEY.', { code: 'NO_KEY' });
-  }
-  return new WorkflowClient({ baseUrl, apiKey });
+/** A client of the service with an admin key, found as every Flowflare command finds it. */
+function connection(io: CliIo, flags: ConnectionFlags): WorkflowClient {
+  const { url, apiKey } = resolveConnection(io, flags, 'admin key');
+  return new WorkflowClient({ baseUrl: url, apiKey });
 }
 
 function row(k: ApiKeyRecord): string {
@@ -35,12 +27,13 @@ export async function runKeys(argv: readonly string[], io: CliIo): Promise<numbe
   let exit = 0;
   const program = new Command('flowflare-setup keys')
     .description("Manage the workflow service's API keys (needs its admin key).")
-    .option('--url <url>', 'the service (default: FLOWFLARE_URL)')
+    .option('--url <url>', "the service (default: FLOWFLARE_URL, or the project's wrangler dev address)")
     .option('--key <key>', 'an admin key (default: FLOWFLARE_API_KEY, or SERVICE_API_KEY in .dev.vars)')
+    .option('-c, --config <path>', 'wrangler config of the service project (default: the one wrangler finds)')
     .option('--json', 'print JSON')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: (t) => io.stderr.write(t), outputError: (text, write) => write(`✘ ${text.trim().replace(/^error: /, '')} (see --help)\n`) });
-  const flags = () => program.opts<{ url?: string; key?: string; json?: boolean }>();
+  const flags = () => program.opts<ConnectionFlags & { json?: boolean }>();
   const print = (value: unknown, human: string) => out(flags().json ? `${JSON.stringify(value, null, 2)}\n` : `${human}\n`);
 
   program

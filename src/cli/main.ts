@@ -1,8 +1,9 @@
-import { FlowflareError, UserError } from '../shared/errors.js';
+import { UserError } from '../shared/errors.js';
 import { parseArgs } from './args.js';
+import { reportFailure } from './failure.js';
 import { processIo, Reporter, type CliIo } from './io.js';
 import { runKeys } from './keys.js';
-import { inquirerPrompter, noPrompter, SetupCancelled } from './prompts.js';
+import { inquirerPrompter, noPrompter } from './prompts.js';
 import { runSetup } from './setup.js';
 
 /**
@@ -41,28 +42,6 @@ export async function main(argv: readonly string[] = process.argv, io: CliIo = p
     if (json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   } catch (error) {
-    return reportFailure(error, io, json);
+    return reportFailure(error, io, { json, program: 'flowflare-setup' });
   }
-}
-
-function reportFailure(error: unknown, io: CliIo, json: boolean): number {
-  const human = json ? io.stderr : io.stdout;
-  if (error instanceof SetupCancelled) {
-    human.write(`\n${error.message}\n`);
-    if (json) io.stdout.write(`${JSON.stringify({ ok: false, cancelled: true, message: error.message })}\n`);
-    return 0;
-  }
-  if (error instanceof UserError) {
-    io.stderr.write(`✘ ${error.message}\n`);
-    if (json) io.stdout.write(`${JSON.stringify({ ok: false, ...error.toJSON() })}\n`);
-    return 1;
-  }
-  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  io.stderr.write(`✘ flowflare-setup failed unexpectedly. This is a bug; please report it with this output:\n${stack}\n`);
-  if (json) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof FlowflareError ? error.code : 'INTERNAL';
-    io.stdout.write(`${JSON.stringify({ ok: false, error: { code, message } })}\n`);
-  }
-  return 2;
 }

@@ -1,11 +1,11 @@
 import { confirm, input, select } from '@inquirer/prompts';
-import { FlowflareError } from '../shared/errors.js';
+import { Cancelled } from './failure.js';
 
-/** The user cancelled a prompt (Ctrl+C) or declined to go on: setup stops with nothing changed. */
-export class SetupCancelled extends FlowflareError {
+/** Setup was cancelled at a prompt: nothing was changed. */
+export class SetupCancelled extends Cancelled {
   override readonly name: string = 'SetupCancelled';
   constructor() {
-    super('CANCELLED', 'Setup cancelled; nothing was changed.');
+    super('Setup cancelled; nothing was changed.');
   }
 }
 

@@ -37,6 +37,7 @@ const wranglerConfigSchema = z.looseObject({
   workflows: z.array(workflowSchema).optional(),
   services: z.array(serviceSchema).optional(),
   vars: z.record(z.string(), z.unknown()).optional(),
+  dev: z.looseObject({ ip: z.string().optional(), port: z.number().optional(), local_protocol: z.enum(['http', 'https']).optional() }).optional(),
 });
 
 /** A wrangler config as setup sees it. */

@@ -68,7 +68,7 @@ describe('flowflare-setup keys, against the real local service', () => {
     rmSync(join(dir, '.dev.vars'), { force: true });
     const noUrl = await keys(['list'], { FLOWFLARE_URL: '' });
     expect(noUrl.code).toBe(1);
-    expect(noUrl.stderr).toBe('✘ No service URL: pass --url https://your-service.workers.dev (or set FLOWFLARE_URL).\n');
+    expect(noUrl.stderr).toBe("✘ No service URL: pass --url https://your-service.workers.dev (or set FLOWFLARE_URL, or run in the service's project folder).\n");
     const noKey = await keys(['list', '--url', service.url], { FLOWFLARE_API_KEY: '' });
     expect(noKey.code).toBe(1);
     expect(noKey.stderr).toContain('No admin key');

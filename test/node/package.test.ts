@@ -27,7 +27,7 @@ describe('the packed package', () => {
   it('ships the built entry points, their types and the migrations, and no sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['dist/workflow/index.js', 'dist/workflow/index.d.ts', 'dist/ui/index.js', 'dist/ui/index.d.ts', 'dist/dashboard/assets.generated.js', 'migrations/0001_initial.sql', 'README.md', 'API.md', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/workflow/index.js', 'dist/workflow/index.d.ts', 'dist/ui/index.js', 'dist/ui/index.d.ts', 'dist/dashboard/assets.generated.js', 'migrations/0001_initial.sql', 'README.md', 'API.md', 'package.json', 'bin/flowflare-setup.js', 'bin/flowflare.js', 'dist/cli/main.js', 'dist/cli/ops/main.js', 'docs/ops-cli.md']));
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 
@@ -74,6 +74,11 @@ describe('the packed package', () => {
       cwd: project,
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', HOME: project, XDG_CONFIG_HOME: join(project, '.config') },
     });
+    // both command-line tools are installed as the package's bins and start
+    const bins = join(project, 'node_modules', '.bin');
+    expect((await run(process.execPath, [join(bins, 'flowflare'), '--version'])).stdout.trim()).toBe(JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version);
+    expect((await run(process.execPath, [join(bins, 'flowflare'), 'runs', '--help'])).stdout).toMatch(/tail .*follow runs live/);
+    expect((await run(process.execPath, [join(bins, 'flowflare-setup'), '--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const bundle = await readFile(join(project, 'out', 'index.js'), 'utf8');
     expect(bundle.includes('function trackDurableStep')).toBe(true);
     expect(bundle.includes('INSERT INTO workflow_events')).toBe(true);

@@ -1,14 +1,8 @@
 import type { AttemptRecord, RunDetail, StepDetail } from '../../shared/types.js';
-import { FINAL_RUN_STATUSES } from '../../shared/status.js';
+import { runSpan, stepSegments, type TimeSpan } from '../../shared/timeline.js';
 import { h, replaceChildren } from './dom.js';
 import { between, formatDuration, formatRelative, formatTime, timeOf } from './format.js';
 import { statusBadge } from './status-badge.js';
-
-/** The time span the waterfall covers. */
-interface Span {
-  start: number;
-  end: number;
-}
 
 /**
  * The step waterfall: one row per step with a bar per attempt on a shared time axis, the wait
@@ -20,7 +14,7 @@ export function renderTimeline(target: HTMLElement, run: RunDetail, now = Date.n
     replaceChildren(target, h('p', { class: 'empty' }, 'No steps recorded yet.'));
     return;
   }
-  const span = spanOf(run, now);
+  const span = runSpan(run, now);
   replaceChildren(
     target,
     h(
@@ -33,20 +27,9 @@ export function renderTimeline(target: HTMLElement, run: RunDetail, now = Date.n
   );
 }
 
-function spanOf(run: RunDetail, now: number): Span {
-  const starts = [timeOf(run.started_at ?? run.created_at), ...run.steps.map((s) => timeOf(s.started_at))].filter((t): t is number => t !== null);
-  const start = Math.min(...starts);
-  const final = FINAL_RUN_STATUSES.includes(run.status);
-  const ends = final
-    ? [timeOf(run.completed_at ?? run.updated_at), ...run.steps.flatMap((s) => [timeOf(s.completed_at), ...s.attempt_history.map((a) => timeOf(a.ended_at))])]
-    : [now];
-  const end = Math.max(start + 1, ...ends.filter((t): t is number => t !== null));
-  return { start, end };
-}
-
-function stepRow(step: StepDetail, span: Span, now: number): HTMLElement {
+function stepRow(step: StepDetail, span: TimeSpan, now: number): HTMLElement {
   const track = h('div', { class: 'track', 'aria-hidden': 'true' });
-  for (const segment of segmentsOf(step, now)) {
+  for (const segment of stepSegments(step, now)) {
     const bar = h('span', { class: `seg seg-${segment.kind}`, title: segment.title });
     // CSSOM writes, not style attributes: the page's CSP allows no inline styles
     bar.style.left = `${(((segment.from - span.start) / (span.end - span.start)) * 100).toFixed(3)}%`;
@@ -70,36 +53,6 @@ function stepRow(step: StepDetail, span: Span, now: number): HTMLElement {
     track,
     stepNotes(step, now),
   );
-}
-
-/** A bar of the waterfall. */
-interface Segment {
-  kind: string;
-  from: number;
-  to: number;
-  title: string;
-}
-
-function segmentsOf(step: StepDetail, now: number): Segment[] {
-  const attempts = step.attempt_history;
-  if (attempts.length === 0) {
-    const from = timeOf(step.started_at);
-    if (from === null) return [];
-    const kind = step.step_type === 'do' ? step.status.toLowerCase() : step.step_type === 'sleep' ? 'sleeping' : 'waiting';
-    return [{ kind, from, to: timeOf(step.completed_at) ?? now, title: `${step.step_name}: ${step.status}` }];
-  }
-  const segments: Segment[] = [];
-  attempts.forEach((attempt, i) => {
-    const from = timeOf(attempt.started_at);
-    if (from === null) return;
-    const to = timeOf(attempt.ended_at) ?? now;
-    segments.push({ kind: attempt.status.toLowerCase(), from, to, title: `attempt ${attempt.attempt}: ${attempt.status}` });
-    const retryAt = timeOf(attempts[i + 1]?.started_at) ?? timeOf(attempt.next_retry_at);
-    if (attempt.status === 'Failed' && retryAt !== null && retryAt > to) {
-      segments.push({ kind: 'retry-wait', from: to, to: Math.min(retryAt, Math.max(now, to)), title: `waiting to retry` });
-    }
-  });
-  return segments;
 }
 
 function stepNotes(step: StepDetail, now: number): HTMLElement | null {

@@ -11,26 +11,31 @@ export const KEY = { enter: '\r', down: '\x1b[B', ctrlC: '\x03' } as const;
  */
 export class TerminalSession {
   private readonly child: ChildProcessWithoutNullStreams;
-  private raw = '';
+  private output = '';
   private cursor = 0;
   private readonly exited: Promise<number | null>;
 
-  constructor(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
+  constructor(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, bin: string = BIN) {
     const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
-    const command = [process.execPath, BIN, ...args].map(quote).join(' ');
+    const command = [process.execPath, bin, ...args].map(quote).join(' ');
     // -q: no banner, -f: flush at once, -e: exit with the child's code, -c: the command to run
     this.child = spawn('script', ['-qfec', command, '/dev/null'], {
       cwd,
       env: { ...env, TERM: 'xterm-256color', COLUMNS: '120', LINES: '50' },
     });
-    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.raw += chunk));
-    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.raw += chunk));
+    this.child.stdout.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.output += chunk));
     this.exited = new Promise((resolve) => this.child.on('close', resolve));
+  }
+
+  /** Everything shown so far, escape sequences (colours) included. */
+  get raw(): string {
+    return this.output;
   }
 
   /** Everything shown so far, without escape sequences. */
   get screen(): string {
-    return stripVTControlCharacters(this.raw);
+    return stripVTControlCharacters(this.output);
   }
 
   /** Waits until `text` appears after what was matched before. */
