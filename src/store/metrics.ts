@@ -32,7 +32,7 @@ export interface StepRollupRow {
   duration: string;
 }
 
-/** One row of `metrics_errors`; `examples` is a JSON array of run ids, oldest first. */
+/** One row of `metrics_errors`; `examples` is a JSON array of the newest 5 `[time, run id]`, newest first. */
 export interface ErrorRollupRow {
   bucket: string;
   workflow_name: string;
