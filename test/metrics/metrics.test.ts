@@ -5,7 +5,7 @@ import type { CreatedApiKey, ErrorBody } from '../../src/index.js';
 import type { MetricsReport, Percentiles } from '../../src/shared/metrics.js';
 import { writeBatch } from '../../src/store/batch.js';
 import worker from '../fixtures/worker.js';
-import { apiJson, post, unique } from '../service/api.js';
+import { api, apiJson, post, unique } from '../service/api.js';
 import { exactQuantile, finishStatements, MESSAGES, planHistory, recorded, writeHistory, type PlannedRun, type RawRun, type RawStep } from './history.js';
 
 const MINUTE = 60_000;
@@ -274,9 +274,10 @@ describe('GET /api/metrics agrees with the recorded runs', () => {
 });
 
 describe('metrics outlive the runs', () => {
-  it('keeps day metrics unchanged when retention prunes the runs, and prunes minute and hour rows past theirs', async () => {
+  it('keeps day metrics unchanged when retention prunes the runs and when pruned runs are imported back; prunes minute and hour rows past theirs', async () => {
     const query = { workflow: NAME, from: BASE, to: END, bucket: 'day' };
     const before = await metrics(query);
+    const exported = await (await api(`/api/export?workflow=${NAME}`)).text();
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ scheduledTime: NOW + 91 * DAY, cron: '*/15 * * * *' }), env, ctx);
     await waitOnExecutionContext(ctx);
@@ -287,5 +288,10 @@ describe('metrics outlive the runs', () => {
     expect(await metrics(query)).toEqual(before);
     const grains = (await env.DB.prepare('SELECT DISTINCT grain FROM metrics_runs WHERE workflow_name = ?').bind(NAME).all<{ grain: string }>()).results;
     expect(grains.map((g) => g.grain)).toEqual(['day']);
+    // restoring the pruned runs from the export brings them back without counting them again
+    const restored = await api('/api/import', { method: 'POST', body: exported, headers: { 'Content-Type': 'application/x-ndjson' } });
+    expect(restored.status).toBe(200);
+    expect((await recorded(NAME)).runs).toHaveLength(truth.runs.length);
+    expect(await metrics(query)).toEqual(before);
   });
 });
