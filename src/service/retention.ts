@@ -109,9 +109,10 @@ export interface MaintenanceReport {
 /**
  * One maintenance pass, as the `scheduled` handler runs it: deletes finished runs past their
  * retention (oldest first, in batches of 100, each batch one D1 transaction; with an R2 bucket
- * bound as `ARCHIVE`, each batch is archived there first and kept if R2 refuses it), trims the live event
- * log and the metrics rollups' minute and hour rows (day rows are kept), and hands runs that have stalled to their followers, which ask the engine and repair the
- * record (a run the engine no longer knows is closed with the reason). Stops at `budgetMs`.
+ * bound as `ARCHIVE`, each batch is archived there first and kept if R2 refuses it), trims the live
+ * event log and the metrics rollups' minute and hour rows (day rows are kept), and hands runs that
+ * have stalled to their followers, which ask the engine and repair the record (a run the engine no
+ * longer knows is closed with the reason). Stops at `budgetMs`.
  * @param now the time the pass runs at (the scheduled time), epoch ms
  */
 export async function runMaintenance(env: Record<string, unknown>, options: ResolvedOptions, now: number, budgetMs = 20_000): Promise<MaintenanceReport> {
