@@ -1,21 +1,10 @@
-import { applyD1Migrations, env } from 'cloudflare:test';
+import { applyD1Migrations } from 'cloudflare:test';
 import { expect, it } from 'vitest';
 import { runTransition, stepTransition } from '../../src/ingest/transitions.js';
 import { writeBatch } from '../../src/store/batch.js';
 import { withoutRollupTriggers } from '../rollup-triggers.js';
+import { b, follower, until } from './bindings.js';
 import { STEPS } from './worker.js';
-
-interface Bindings {
-  DB: D1Database;
-  TEST_MIGRATIONS: Parameters<typeof applyD1Migrations>[1];
-  INGEST_BENCH: Workflow;
-  WORKFLOW_TRACKER: DurableObjectNamespace;
-}
-const b = env as unknown as Bindings;
-interface Follower {
-  follow(request: { runId: string; workflowName: string; binding: string }): Promise<void>;
-}
-const follower = (id: string) => b.WORKFLOW_TRACKER.get(b.WORKFLOW_TRACKER.idFromName(`follow:${id}`)) as unknown as Follower;
 
 /** Alternating rounds per side; the medians are reported. */
 const ROUNDS = 5;
@@ -26,14 +15,6 @@ const FOLLOWED_PER_ROUND = 10;
 
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const iso = (t: number) => new Date(t).toISOString();
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /**
  * Tracks `runs` runs as a tracking writer does, one batch per transition: the run queued and

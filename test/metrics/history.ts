@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { runTransition, stepTransition } from '../../src/ingest/transitions.js';
 import { writeBatch } from '../../src/store/batch.js';
 import type { Statement } from '../../src/store/statement.js';
+import type { RawStepRow } from '../../src/store/metrics.js';
 
 /** One generated run: its outcome, times and steps, as the history writes them. */
 export interface PlannedRun {
@@ -141,24 +142,15 @@ export interface RawRun {
   error: string | null;
 }
 
-/** A recorded durable step, read back from D1. */
-export interface RawStep {
-  run_id: string;
-  step_name: string;
-  status: string;
-  attempts: number;
-  retry_count: number;
-  duration_ms: number | null;
-  completed_at: string | null;
-  error: string | null;
-}
+/** A recorded durable step, read back from D1 (the columns the raw metrics path reads). */
+export type RawStep = RawStepRow;
 
 /** Reads the recorded runs and finished steps of a workflow. */
 export async function recorded(name: string): Promise<{ runs: RawRun[]; steps: RawStep[] }> {
   const runs = (await env.DB.prepare('SELECT * FROM workflow_runs WHERE workflow_name = ?').bind(name).all<RawRun>()).results;
   const steps = (
     await env.DB.prepare(
-      `SELECT s.run_id, s.step_name, s.status, s.attempts, s.retry_count, s.duration_ms, s.completed_at, s.error
+      `SELECT s.run_id, s.step_name, s.status, s.attempts, s.retry_count, s.duration_ms, s.completed_at, s.updated_at, s.error
        FROM workflow_steps s JOIN workflow_runs r ON r.id = s.run_id
        WHERE r.workflow_name = ? AND s.step_type = 'do' AND s.status IN ('Completed', 'Failed')`,
     )

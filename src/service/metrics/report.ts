@@ -37,6 +37,12 @@ interface Acc {
   queued: Sketch;
 }
 
+const sketchOf = (stored: string): Sketch => {
+  const sketch: Sketch = new Map();
+  mergeStored(sketch, stored);
+  return sketch;
+};
+
 const newAcc = (): Acc => ({ started: 0, completed: 0, errored: 0, terminated: 0, duration: new Map(), queued: new Map() });
 
 function addAcc(into: Acc, from: Acc): void {
@@ -130,12 +136,7 @@ async function bucketsFromRollups(db: D1Database, range: MetricsRange, scope: Me
     const t = Date.parse(row.bucket);
     let acc = out.get(t);
     if (!acc) out.set(t, (acc = newAcc()));
-    acc.started += row.started;
-    acc.completed += row.completed;
-    acc.errored += row.errored;
-    acc.terminated += row.terminated;
-    mergeStored(acc.duration, row.duration);
-    mergeStored(acc.queued, row.queued);
+    addAcc(acc, { ...row, duration: sketchOf(row.duration), queued: sketchOf(row.queued) });
   }
   return out;
 }
@@ -173,13 +174,7 @@ function bucketsFromRuns(range: MetricsRange, runs: readonly RawRunRow[]): Map<n
 }
 
 /** Step metrics before percentiles are read. */
-interface StepAcc {
-  workflow: string;
-  step: string;
-  count: number;
-  errored: number;
-  attempts: number;
-  retries: number;
+interface StepAcc extends Omit<StepMetrics, 'duration_ms'> {
   duration: Sketch;
 }
 
@@ -244,13 +239,7 @@ export function normaliseMessage(stored: string | null): string | null {
 }
 
 /** An error before its examples are chosen: sightings of runs with their times. */
-interface ErrorAcc {
-  message: string;
-  workflow: string;
-  step: string | null;
-  count: number;
-  first_seen: string;
-  last_seen: string;
+interface ErrorAcc extends Omit<TopError, 'example_run_ids'> {
   /** Runs that had it, with the time they had it, any order. */
   seen: [at: string, runId: string][];
 }
