@@ -1,27 +1,8 @@
-import { applyD1Migrations, env } from 'cloudflare:test';
+import { applyD1Migrations } from 'cloudflare:test';
 import { expect, it } from 'vitest';
+import { b, follower, until } from './bindings.js';
 
 const RUNS = 100;
-
-interface Bindings {
-  DB: D1Database;
-  TEST_MIGRATIONS: Parameters<typeof applyD1Migrations>[1];
-  INGEST_BENCH: Workflow;
-  WORKFLOW_TRACKER: DurableObjectNamespace;
-}
-const b = env as unknown as Bindings;
-interface Follower {
-  follow(request: { runId: string; workflowName: string; binding: string }): Promise<void>;
-}
-const follower = (id: string) => b.WORKFLOW_TRACKER.get(b.WORKFLOW_TRACKER.idFromName(`follow:${id}`)) as unknown as Follower;
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /**
  * The bare loop: the same rows (runs, steps, attempts, events) written into copies of the tables,

@@ -29,6 +29,16 @@ export type { Role, KeyScopes, ApiKeyRecord, CreatedApiKey, Caller, AuditEntry }
 export type { CreateKeyRequest } from '../service/access-schemas.js';
 export type { ArchivedRun } from '../shared/archive-format.js';
 export type {
+  MetricsBucket,
+  MetricsQuery,
+  MetricsReport,
+  MetricsCounts,
+  MetricsPoint,
+  Percentiles,
+  StepMetrics,
+  TopError,
+} from '../shared/metrics.js';
+export type {
   WorkflowRecord,
   RunRecord,
   StepRecord,

@@ -18,6 +18,7 @@ import type { TopicQuery } from '../browser/protocol.js';
 import type { ApiKeyRecord, AuditEntry, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
 import type { ArchivedRun } from '../shared/archive-format.js';
+import type { MetricsQuery, MetricsReport } from '../shared/metrics.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -167,6 +168,16 @@ export class WorkflowClient {
   /** Counts runs per status. */
   countRuns(filters: CountFilters = {}): Promise<StatusCounts> {
     return this.#transport.request('GET', `/api/runs/counts${queryString(filters)}`);
+  }
+
+  /**
+   * Run and step metrics over a range, per bucket: counts, success rate, duration and queue-time
+   * percentiles, the slowest steps and the most frequent errors (see docs/metrics.md).
+   * @example
+   * const report = await client.getMetrics({ workflow: 'email_campaign', from: Date.now() - 7 * 86_400_000, bucket: 'day' });
+   */
+  getMetrics(query: MetricsQuery = {}): Promise<MetricsReport> {
+    return this.#transport.request('GET', `/api/metrics${queryString(query)}`);
   }
 
   /** Names of the workflows the service can start. */

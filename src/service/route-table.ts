@@ -4,6 +4,7 @@ import type { ResponseName } from '../shared/response-schemas.js';
 import type { AnySchema } from '../shared/validate.js';
 import { auditQuerySchema, createKeySchema } from './access-schemas.js';
 import type { RouteEnv } from './context.js';
+import { metricsQuerySchema } from './metrics-schema.js';
 import { batchStartSchema, byRefQuerySchema, countsQuerySchema, listQuerySchema, sendEventSchema, startRunSchema, tokenRequestSchema } from './schemas.js';
 
 /** A body or answer that is not JSON: its media type and what it holds. */
@@ -110,6 +111,13 @@ export const ROUTES = {
     summary: 'Restore runs from NDJSON in the archive format; runs already recorded are left as they are.',
     otherBody: { type: 'application/x-ndjson', description: 'One archived run (flowflare.run.v1) per line: an export, or an archive file gunzipped.' },
     responses: { 200: 'ImportResult' },
+  },
+  getMetrics: {
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Run and step metrics per bucket over a time range, from the rollups (see docs/metrics.md).',
+    query: metricsQuerySchema,
+    responses: { 200: 'MetricsReport' },
   },
   openApi: {
     method: 'GET',

@@ -11,6 +11,7 @@ import { registerRoutes } from './register-routes.js';
 import { controlHandlers } from './routes/control.js';
 import { exportHandlers } from './routes/export.js';
 import { keyHandlers } from './routes/keys.js';
+import { metricsHandlers } from './routes/metrics.js';
 import { openApiHandlers } from './routes/openapi.js';
 import { runHandlers } from './routes/runs.js';
 import { startHandlers } from './routes/start.js';
@@ -60,6 +61,7 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
       ...tokenHandlers(),
       ...keyHandlers(),
       ...exportHandlers(),
+      ...metricsHandlers(context),
       ...openApiHandlers(),
     },
     options,

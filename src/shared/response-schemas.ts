@@ -87,6 +87,50 @@ export const keyListSchema = z.object({ data: z.array(apiKeyRecordSchema) });
 /** What `POST /api/import` returns: runs read, restored, and skipped as already recorded. */
 export const importResultSchema = z.object({ runs: z.number(), restored: z.number(), skipped: z.number() });
 
+const percentilesSchema = z.nullable(z.object({ p50: z.number(), p95: z.number(), p99: z.number() }));
+
+const metricsCountsShape = {
+  started: z.number(),
+  completed: z.number(),
+  errored: z.number(),
+  terminated: z.number(),
+  success_rate: z.nullable(z.number()),
+  duration_ms: percentilesSchema,
+  queued_ms: percentilesSchema,
+};
+
+/** What `GET /api/metrics` answers (see `shared/metrics.ts` and docs/metrics.md). */
+export const metricsReportSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  bucket: z.enum(['minute', 'hour', 'day']),
+  totals: z.object(metricsCountsShape),
+  series: z.array(z.object({ ...metricsCountsShape, time: z.string() })),
+  steps: z.array(
+    z.object({
+      workflow: z.string(),
+      step: z.string(),
+      count: z.number(),
+      errored: z.number(),
+      attempts: z.number(),
+      retries: z.number(),
+      duration_ms: percentilesSchema,
+    }),
+  ),
+  errors: z.array(
+    z.object({
+      message: z.string(),
+      workflow: z.string(),
+      step: z.nullable(z.string()),
+      count: z.number(),
+      first_seen: z.string(),
+      last_seen: z.string(),
+      example_run_ids: z.array(z.string()),
+    }),
+  ),
+  relative_error: z.number(),
+});
+
 /**
  * Every answer a route may give, by name: a route of the table names its answer here, so that the
  * Worker, which does not describe itself at run time, never loads these schemas.
@@ -108,6 +152,7 @@ export const RESPONSES = {
   CreatedApiKey: createdApiKeySchema,
   KeyList: keyListSchema,
   ImportResult: importResultSchema,
+  MetricsReport: metricsReportSchema,
   ErrorBody: errorBodySchema,
 } as const;
 
