@@ -17,6 +17,7 @@ import type { TopicQuery } from '../browser/protocol.js';
 import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
 import type { ArchivedRun } from '../shared/archive-format.js';
+import type { MetricsQuery, MetricsReport } from '../shared/metrics.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -166,6 +167,11 @@ export class WorkflowClient {
   /** Counts runs per status. */
   countRuns(filters: CountFilters = {}): Promise<StatusCounts> {
     return this.#transport.request('GET', `/api/runs/counts${queryString(filters)}`);
+  }
+
+  /** Throughput, failure rate, duration percentiles, slowest steps and top errors over a time range. */
+  getMetrics(query: MetricsQuery = {}): Promise<MetricsReport> {
+    return this.#transport.request('GET', `/api/metrics${queryString(query)}`);
   }
 
   /** Names of the workflows the service can start. */
