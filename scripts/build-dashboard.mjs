@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSync, transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const app = `${root}src/dashboard/app/`;
@@ -34,7 +34,8 @@ export function generateDashboardModule() {
     write: false,
     logLevel: 'silent',
   }).outputFiles[0].text;
-  const css = transformSync(readFileSync(`${app}styles.css`, 'utf8'), { loader: 'css', minify: true }).code;
+  // bundled: styles.css imports uPlot's stylesheet from node_modules
+  const css = buildSync({ entryPoints: [`${app}styles.css`], bundle: true, minify: true, write: false, logLevel: 'silent' }).outputFiles[0].text;
   const html = readFileSync(`${app}index.html`, 'utf8').replace(/>\s+</g, '><').trim();
   const assets = {
     html: asset('text/html; charset=utf-8', html),

@@ -1,3 +1,7 @@
+import { formatDuration } from '../../shared/duration-text.js';
+
+export { formatDuration };
+
 /** Milliseconds since the epoch of an ISO time, or null. */
 export function timeOf(iso: string | null | undefined): number | null {
   if (!iso) return null;
@@ -12,16 +16,6 @@ export function formatTime(iso: string | null | undefined): string {
   const date = new Date(t);
   const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
   return date.toDateString() === new Date().toDateString() ? time : `${date.toLocaleDateString()} ${time}`;
-}
-
-/** `850 ms`, `4.2 s`, `3 m 05 s`, `2 h 10 m`. */
-export function formatDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  const s = Math.round(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)} m ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} m`;
 }
 
 /** `in 12 s` or `3 m 05 s ago`, from now. */

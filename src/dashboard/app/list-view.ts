@@ -3,6 +3,7 @@ import { subscribe } from '../../browser/subscribe.js';
 import { FINAL_RUN_STATUSES } from '../../shared/status.js';
 import type { KeyScopes } from '../../shared/access.js';
 import type { RunRecord } from '../../shared/types.js';
+import { topicOfFilters } from '../../ui/insights/live.js';
 import { errorText, isUnauthorized } from './api.js';
 import type { AppContext } from './context.js';
 import { createCountsBar } from './counts-bar.js';
@@ -21,8 +22,7 @@ const PAGE_SIZE = 25;
  * `null` when no topic covers the list for that key (the list then refreshes on a timer).
  */
 export function topicFor(filters: Filters, scopes: KeyScopes | null = null): TopicQuery | null {
-  const wanted: TopicQuery =
-    filters.ref_type && filters.ref_id ? { ref_type: filters.ref_type, ref_id: filters.ref_id } : filters.workflow ? { workflow: filters.workflow } : 'all';
+  const wanted = topicOfFilters(filters);
   if (!scopes) return wanted;
   if (wanted !== 'all' && 'ref_type' in wanted && !scopes.workflows && scopes.ref_types?.includes(wanted.ref_type)) return wanted;
   const workflow = filters.workflow ?? (scopes.workflows?.length === 1 ? scopes.workflows[0] : undefined);
