@@ -1,4 +1,5 @@
 import type { TopError } from '../../shared/metrics.js';
+import { errorWhere } from '../../ui/insights/figures.js';
 import { h, replaceChildren } from './dom.js';
 import { formatTime, shortId } from './format.js';
 import { runHash } from './routes.js';
@@ -22,7 +23,7 @@ export function createTopErrors(): { element: HTMLElement; set(errors: readonly 
             h(
               'p',
               { class: 'top-error-facts' },
-              `${e.count}× in ${e.workflow}${e.step ? ` · step ${e.step}` : ''} · last ${formatTime(e.last_seen)} · runs: `,
+              `${errorWhere(e)} · last ${formatTime(e.last_seen)} · runs: `,
               e.example_run_ids.map((id, i) => [i > 0 ? ', ' : '', h('a', { href: runHash(id), class: 'example-run', 'data-run-id': id }, shortId(id))]),
             ),
           ),

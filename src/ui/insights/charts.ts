@@ -84,8 +84,8 @@ export interface ChartSetup {
   palette: ChartPalette;
   /** Formats a duration for the duration chart's axis and legend. */
   formatDuration(ms: number): string;
-  /** uPlot's legend under the chart (it needs uPlot's stylesheet). @default true */
-  legend?: boolean;
+  /** uPlot's legend under the chart and its hover cursor (both need uPlot's stylesheet). @default true */
+  interactive?: boolean;
 }
 
 /** The uPlot options of a chart. */
@@ -101,8 +101,8 @@ export function chartOptions(kind: ChartKind, report: MetricsReport, setup: Char
   const base = {
     width: setup.width,
     height: setup.height,
-    legend: { show: setup.legend ?? true },
-    cursor: { drag: { x: false, y: false } },
+    legend: { show: setup.interactive ?? true },
+    cursor: { show: setup.interactive ?? true, drag: { x: false, y: false } },
   };
 
   if (kind === 'throughput') {
@@ -163,7 +163,23 @@ export function chartSummary(kind: ChartKind, report: MetricsReport): { points: 
 
 /** Draws a chart into `target`. */
 export function createChart(kind: ChartKind, report: MetricsReport, setup: ChartSetup, target: HTMLElement): uPlot {
-  return new uPlot(chartOptions(kind, report, setup), chartData(kind, report), target);
+  const chart = new uPlot(chartOptions(kind, report, setup), chartData(kind, report), target);
+  if (setup.interactive === false) layoutWithoutStylesheet(chart);
+  return chart;
+}
+
+/**
+ * The few layout rules of uPlot's stylesheet a chart with no legend and no cursor needs, set on
+ * its elements through the CSSOM: a page with a strict CSP and no stylesheet of uPlot's draws it.
+ */
+function layoutWithoutStylesheet(chart: uPlot): void {
+  const wrap = chart.root.querySelector<HTMLElement>('.u-wrap');
+  if (wrap) wrap.style.position = 'relative';
+  for (const layer of [chart.under, chart.over]) layer.style.position = 'absolute';
+  chart.under.style.overflow = 'hidden';
+  const canvas = chart.root.querySelector('canvas');
+  if (canvas) Object.assign(canvas.style, { display: 'block', position: 'relative' });
+  for (const other of chart.root.querySelectorAll<HTMLElement>('.u-axis, .u-select')) other.style.position = 'absolute';
 }
 
 function round(n: number): number {
