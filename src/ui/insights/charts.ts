@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { MetricsReport } from '../../shared/metrics.js';
+import { BUCKET_MS } from './ranges.js';
 
 /** The three charts of Insights. */
 export type ChartKind = 'throughput' | 'failure-rate' | 'duration';
@@ -109,9 +110,11 @@ export function chartOptions(kind: ChartKind, report: MetricsReport, setup: Char
     const bars = uPlot.paths.bars!({ size: [0.8, 48] });
     // drawn tallest (all three stacked) first: Terminated, then Errored, then Completed
     const drawn = [...series].reverse();
+    // half a bucket on each side, so the first and last bars are whole
+    const half = BUCKET_MS[report.bucket] / 2000;
     return {
       ...base,
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [axis(), axis((_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')))],
       series: [
         {},
@@ -130,7 +133,7 @@ export function chartOptions(kind: ChartKind, report: MetricsReport, setup: Char
     return {
       ...base,
       scales: { x: { time: true }, y: { range: [0, 100] } },
-      axes: [axis(), axis((_u, ticks) => ticks.map((t) => `${t} %`))],
+      axes: [axis(), { ...axis((_u, ticks) => ticks.map((t) => `${t} %`)), size: 56 }],
       series: [{}, { label: series[0]!.label, stroke: palette.errored, width: 2, points: { show: true, size: 5 }, value: (_u, v) => (v === null ? '—' : `${v} %`) }],
     };
   }
