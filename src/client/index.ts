@@ -28,7 +28,16 @@ export type { TopicQuery } from '../browser/protocol.js';
 export type { Role, KeyScopes, ApiKeyRecord, CreatedApiKey, Caller, AuditEntry } from '../shared/access.js';
 export type { CreateKeyRequest } from '../service/access-schemas.js';
 export type { ArchivedRun } from '../shared/archive-format.js';
-export type { MetricsBucket, MetricsCounts, MetricsPoint, MetricsQuery, MetricsReport, Percentiles, StepMetrics, TopError } from '../shared/metrics.js';
+export type {
+  MetricsBucket,
+  MetricsQuery,
+  MetricsReport,
+  MetricsCounts,
+  MetricsPoint,
+  Percentiles,
+  StepMetrics,
+  TopError,
+} from '../shared/metrics.js';
 export type {
   WorkflowRecord,
   RunRecord,

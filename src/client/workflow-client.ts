@@ -169,7 +169,12 @@ export class WorkflowClient {
     return this.#transport.request('GET', `/api/runs/counts${queryString(filters)}`);
   }
 
-  /** Throughput, failure rate, duration percentiles, slowest steps and top errors over a time range. */
+  /**
+   * Run and step metrics over a range, per bucket: counts, success rate, duration and queue-time
+   * percentiles, the slowest steps and the most frequent errors (see docs/metrics.md).
+   * @example
+   * const report = await client.getMetrics({ workflow: 'email_campaign', from: Date.now() - 7 * 86_400_000, bucket: 'day' });
+   */
   getMetrics(query: MetricsQuery = {}): Promise<MetricsReport> {
     return this.#transport.request('GET', `/api/metrics${queryString(query)}`);
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { FlowflareError, ValidationError } from '../shared/errors.js';
-import { parseWith } from '../shared/validate.js';
+import { parseWith, type AnySchema } from '../shared/validate.js';
 
 function tooLarge(limit: number): FlowflareError {
   return new FlowflareError('PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes.`, { status: 413 });
@@ -50,7 +50,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
 }
 
 /** Reads and validates a query string; a repeated parameter is an error. */
-export function readQuery<S extends z.ZodType>(request: Request, schema: S, where: string): z.output<S> {
+export function readQuery<S extends AnySchema>(request: Request, schema: S, where: string): z.output<S> {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of new URL(request.url).searchParams) {
     const seen = query[key];

@@ -26,6 +26,10 @@ export interface RetentionPolicy {
   events?: Keep;
   /** A run not finished whose record has not changed for this long is checked against the engine. @default '15 minutes' */
   stalledAfter?: string | number;
+  /** Minute rows of the metrics rollups (`GET /api/metrics?bucket=minute`). @default '48 hours' */
+  metricsMinutes?: Keep;
+  /** Hour rows of the metrics rollups; day rows are kept for ever. @default '90 days' */
+  metricsHours?: Keep;
 }
 
 /** The policy with its defaults applied, in milliseconds (`null`: keep for ever). */
@@ -35,10 +39,12 @@ export interface ResolvedRetention {
   Terminated: number | null;
   events: number | null;
   stalledAfter: number;
+  metricsMinutes: number | null;
+  metricsHours: number | null;
 }
 
 /** Defaults: generous, so that history outlives Cloudflare's (3 to 30 days) and the database does not fill. */
-export const DEFAULT_RETENTION = { completed: '90 days', errored: '1 year', terminated: '1 year', events: '30 days', stalledAfter: '15 minutes' } as const;
+export const DEFAULT_RETENTION = { completed: '90 days', errored: '1 year', terminated: '1 year', events: '30 days', stalledAfter: '15 minutes', metricsMinutes: '48 hours', metricsHours: '90 days' } as const;
 
 /**
  * A duration option in milliseconds: `'24 hours'`, `'30 days'`, milliseconds.
@@ -63,6 +69,8 @@ export function resolveRetention(policy: RetentionPolicy = {}): ResolvedRetentio
     Terminated: keepMs(p.terminated, 'terminated'),
     events: keepMs(p.events, 'events'),
     stalledAfter: keepMs(p.stalledAfter, 'stalledAfter')!,
+    metricsMinutes: keepMs(p.metricsMinutes, 'metricsMinutes'),
+    metricsHours: keepMs(p.metricsHours, 'metricsHours'),
   };
 }
 

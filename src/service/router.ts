@@ -15,6 +15,7 @@ import { exportRoutes } from './routes/export.js';
 import { keyRoutes } from './routes/keys.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { workflowRoutes } from './routes/workflows.js';
+import { metricsRoutes } from './routes/metrics.js';
 
 /**
  * Builds the service's one router. Every request passes, in order: the origin check, the CORS
@@ -54,5 +55,6 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
   tokenRoutes(router, context);
   keyRoutes(router, context);
   exportRoutes(router, context);
+  metricsRoutes(router, context);
   return router;
 }

@@ -1,4 +1,9 @@
 import type { z } from 'zod';
+
+/** A zod schema, classic (`zod`) or functional (`zod/mini`): both parse with `safeParse`. */
+export type AnySchema = z.core.$ZodType & {
+  safeParse(value: unknown): { success: true; data: unknown } | { success: false; error: { issues: z.core.$ZodIssue[] } };
+};
 import { ValidationError } from './errors.js';
 
 /**
@@ -6,9 +11,9 @@ import { ValidationError } from './errors.js';
  * offending field (`status: …`, `unknown field 'foo'`).
  * @param where prefix of the message, such as the function or route that was called
  */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+export function parseWith<S extends AnySchema>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.output<S>;
   const unknown = result.error.issues.find((i) => i.code === 'unrecognized_keys');
   const parts = result.error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {

@@ -3,6 +3,7 @@ import type { AttemptRow, RunRow, StepRow, WorkflowRow } from './rows.js';
 
 export { ARCHIVE_FORMAT, type ArchivedRun };
 import { sql, type Statement } from './statement.js';
+import { clearRestoring, markRestoring } from './metrics.js';
 
 const IN_LIST = 'IN (SELECT value FROM json_each(?))';
 
@@ -65,6 +66,8 @@ export function restoreStatements(record: ArchivedRun): Statement[] {
   const w = record.workflow;
   const identity = [w.name, w.ref_type, w.ref_id];
   return [
+    // the metrics rollups already hold a restored run (they outlive the runs): not counted again
+    markRestoring([record.run.id]),
     sql(
       `INSERT INTO workflow (name, ref_type, ref_id, metadata, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS ${WORKFLOW_BY_IDENTITY.replace('(SELECT id', '(SELECT 1')}`,
@@ -80,6 +83,7 @@ export function restoreStatements(record: ArchivedRun): Statement[] {
     ...record.steps.map((s) => insertRow('workflow_steps', s as unknown as Record<string, unknown>)),
     ...record.attempts.map((a) => insertRow('workflow_step_retries', a as unknown as Record<string, unknown>)),
     refreshWorkflowsWhere(`id = ${WORKFLOW_BY_IDENTITY}`, identity),
+    clearRestoring([record.run.id]),
   ];
 }
 

@@ -250,6 +250,26 @@ export function workflowsByRefStatement(ref_type: string, ref_id: string, limit:
   );
 }
 
+/**
+ * The statement reading runs a filter selects that were created before `until` and started or
+ * finished at or after `since`, or have not finished (the runs, and the steps, a metrics range
+ * may count), newest first, at most `limit`.
+ * It searches the filter's own index, as the run list does.
+ * @param select the columns, of `r` (the run)
+ */
+export function activeRunsStatement(filters: Omit<RunFilters, 'since' | 'until' | 'status'>, since: string, until: string, select: string, limit: number): Statement {
+  const src = runSource(filters);
+  const cond = runConditions({ ...filters, until }, src);
+  return sql(
+    `SELECT ${select} FROM ${src.from} WHERE ${[...cond.where, '(r.started_at >= ? OR r.completed_at >= ? OR r.completed_at IS NULL)'].join(' AND ')}
+     ORDER BY ${src.at} DESC, ${src.id} DESC LIMIT ?`,
+    ...cond.params,
+    since,
+    since,
+    limit,
+  );
+}
+
 /** Reads the query plan SQLite chooses for a statement, one line per step (`SEARCH r USING INDEX …`). */
 export async function explainQueryPlan(db: D1Database, statement: Statement): Promise<string[]> {
   const { results } = await db

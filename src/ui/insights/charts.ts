@@ -1,6 +1,5 @@
 import uPlot from 'uplot';
-import type { MetricsReport } from '../../shared/metrics.js';
-import { BUCKET_MS } from './ranges.js';
+import { BUCKET_MS, type MetricsReport } from '../../shared/metrics.js';
 
 /** The three charts of Insights. */
 export type ChartKind = 'throughput' | 'failure-rate' | 'duration';

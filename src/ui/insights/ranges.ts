@@ -1,7 +1,4 @@
-import type { MetricsBucket } from '../../shared/metrics.js';
-
-/** Milliseconds in one bucket. */
-export const BUCKET_MS: Record<MetricsBucket, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+import { BUCKET_MS, type MetricsBucket } from '../../shared/metrics.js';
 
 /** The time ranges Insights offers, each with the bucket that gives it a readable number of points. */
 export const TIME_RANGES = {
