@@ -26,7 +26,9 @@ export function InsightsChart({ kind, report }: { kind: ChartKind; report: Metri
   useEffect(() => {
     const element = plot.current;
     if (!element || width === 0) return undefined;
-    const chart = createChart(kind, report, { width, height: CHART_HEIGHT, palette: LIGHT_PALETTE, formatDuration, interactive: false }, element);
+    // the width now (the observer's value only says when to draw again)
+    const now = Math.max(240, Math.floor(element.clientWidth));
+    const chart = createChart(kind, report, { width: now, height: CHART_HEIGHT, palette: LIGHT_PALETTE, formatDuration, interactive: false }, element);
     return () => chart.destroy();
   }, [kind, report, width]);
 

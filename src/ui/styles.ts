@@ -47,6 +47,7 @@ export const styles = {
   tiles: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(7rem, 1fr))', gap: 8, margin: '8px 0' },
   tile: { margin: 0, padding: '6px 10px', border: '1px solid #dde1e8', borderRadius: 6 },
   tileValue: { margin: 0, fontSize: 18, fontWeight: 700, fontVariantNumeric: 'tabular-nums' },
-  pill: { font: 'inherit', fontSize: 12, padding: '2px 10px', borderRadius: 999, border: '1px solid #dde1e8', background: '#fff', cursor: 'pointer' },
-  pillOn: { font: 'inherit', fontSize: 12, padding: '2px 10px', borderRadius: 999, border: '1px solid #2f5fd0', background: '#e2ecfb', fontWeight: 600, cursor: 'pointer' },
+  // the pressed and unpressed pills set the same properties (React warns when a rerender swaps a shorthand for its parts)
+  pill: { fontFamily: 'inherit', fontSize: 12, fontWeight: 400, padding: '2px 10px', borderRadius: 999, border: '1px solid #dde1e8', background: '#fff', cursor: 'pointer' },
+  pillOn: { fontFamily: 'inherit', fontSize: 12, fontWeight: 600, padding: '2px 10px', borderRadius: 999, border: '1px solid #2f5fd0', background: '#e2ecfb', cursor: 'pointer' },
 } satisfies Record<string, CSSProperties>;

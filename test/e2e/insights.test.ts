@@ -101,8 +101,8 @@ describe('Insights in the built-in dashboard', () => {
     expect(bucketCount('1h')).toBe(60);
     expect(await page.evaluate(() => location.hash)).toBe(`#/insights?ref_type=${ref.ref_type}&ref_id=${ref.ref_id}`);
 
-    // the errored run's error is listed with a link that opens the run
-    const error = page.locator('li.top-error', { hasText: 'is not a function' });
+    // the errored run's error is listed, with the step that threw it, and a link that opens the run
+    const error = page.locator('li.top-error', { hasText: 'recipients.filter is not a function' }).filter({ hasText: 'step validate-recipients' });
     await error.waitFor();
     await error.locator(`a.example-run[data-run-id="${runs.errored}"]`).click();
     await page.locator('.run-title .badge-errored').waitFor();

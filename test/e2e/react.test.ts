@@ -102,11 +102,12 @@ describe('the React WorkflowDashboard and hooks', () => {
       await metric('success-rate', '33.3 %');
       expect(await points()).toBe('24');
       expect(await sums('throughput')).toEqual({ Completed: 1, Errored: 1, Terminated: 1 });
-      // each chart is a uPlot canvas of a real size, laid out without uPlot's stylesheet
+      // each chart is a uPlot canvas across its panel, laid out without uPlot's stylesheet
       for (const kind of ['throughput', 'failure-rate', 'duration']) {
+        const panel = await page.locator(`[data-chart="${kind}"]`).boundingBox();
         const box = await page.locator(`[data-chart="${kind}"] .uplot canvas`).boundingBox();
-        expect(box?.width, kind).toBeGreaterThan(200);
-        expect(box?.height, kind).toBeGreaterThan(150);
+        expect(box!.width, kind).toBeGreaterThan(panel!.width * 0.9);
+        expect(box!.height, kind).toBeGreaterThan(150);
       }
       expect(await page.locator(`[data-run-id="${runs.errored}"]`).first().getAttribute('href')).toBe(`#/runs/${runs.errored}`);
       await page.locator('[data-connection=live]').waitFor();

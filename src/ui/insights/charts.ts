@@ -73,7 +73,8 @@ function times(report: MetricsReport): number[] {
 export function chartData(kind: ChartKind, report: MetricsReport): uPlot.AlignedData {
   const series = chartSeries(kind, report);
   if (kind !== 'throughput') return [times(report), ...series.map((s) => s.values)];
-  const stacked = series.map((_, i) => report.series.map((_p, b) => series.slice(0, i + 1).reduce((sum, s) => sum + (s.values[b] ?? 0), 0)));
+  // an empty bucket has no bar (null), not a bar of height 0
+  const stacked = series.map((_, i) => report.series.map((_p, b) => series.slice(0, i + 1).reduce((sum, s) => sum + (s.values[b] ?? 0), 0) || null));
   return [times(report), ...stacked.reverse()];
 }
 
@@ -98,6 +99,9 @@ export function chartOptions(kind: ChartKind, report: MetricsReport, setup: Char
     ticks: { stroke: palette.grid, width: 1 },
     ...(values ? { values } : {}),
   });
+  // half a bucket on each side of the x axis, so the first and last bars and points are whole
+  const half = BUCKET_MS[report.bucket] / 2000;
+  const x: uPlot.Scale = { time: true, range: (_u, min, max) => [min - half, max + half] };
   const base = {
     width: setup.width,
     height: setup.height,
@@ -109,11 +113,9 @@ export function chartOptions(kind: ChartKind, report: MetricsReport, setup: Char
     const bars = uPlot.paths.bars!({ size: [0.8, 48] });
     // drawn tallest (all three stacked) first: Terminated, then Errored, then Completed
     const drawn = [...series].reverse();
-    // half a bucket on each side, so the first and last bars are whole
-    const half = BUCKET_MS[report.bucket] / 2000;
     return {
       ...base,
-      scales: { x: { time: true, range: (_u, min, max) => [min - half, max + half] }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+      scales: { x, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
       axes: [axis(), axis((_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')))],
       series: [
         {},
@@ -131,14 +133,14 @@ export function chartOptions(kind: ChartKind, report: MetricsReport, setup: Char
   if (kind === 'failure-rate') {
     return {
       ...base,
-      scales: { x: { time: true }, y: { range: [0, 100] } },
+      scales: { x, y: { range: [0, 100] } },
       axes: [axis(), { ...axis((_u, ticks) => ticks.map((t) => `${t} %`)), size: 56 }],
       series: [{}, { label: series[0]!.label, stroke: palette.errored, width: 2, points: { show: true, size: 5 }, value: (_u, v) => (v === null ? '—' : `${v} %`) }],
     };
   }
   return {
     ...base,
-    scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
+    scales: { x, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
     axes: [axis(), { ...axis((_u, ticks) => ticks.map((t) => setup.formatDuration(t))), size: 70 }],
     series: [
       {},
