@@ -22,7 +22,10 @@ function asset(type, body) {
 
 /** The text of the generated module, built from the current sources. */
 export function generateDashboardModule() {
+  // uPlot's MIT notice, which minifying drops
+  const uplot = JSON.parse(readFileSync(`${root}node_modules/uplot/package.json`, 'utf8'));
   const js = buildSync({
+    banner: { js: `/*! uPlot ${uplot.version} (c) Leon Sorokin, MIT License, ${uplot.homepage} */` },
     entryPoints: [`${app}main.ts`],
     bundle: true,
     format: 'esm',
