@@ -1,4 +1,3 @@
-import { subscribe } from '../../browser/subscribe.js';
 import type { MetricsReport } from '../../shared/metrics.js';
 import { CHART_KINDS } from '../../ui/insights/charts.js';
 import { debounced, endsRunInside } from '../../ui/insights/live.js';
@@ -9,7 +8,7 @@ import { h, type View } from './dom.js';
 import { createFiltersForm } from './filters-form.js';
 import { createInsightsChart } from './insights-chart.js';
 import { createInsightsSummary } from './insights-summary.js';
-import { topicFor } from './list-view.js';
+import { followFilters } from './follow-filters.js';
 import { createRangePicker } from './range-picker.js';
 import { insightsHash, type Filters } from './routes.js';
 import { createStepsTable } from './steps-table.js';
@@ -73,28 +72,14 @@ export function insightsView(ctx: AppContext, filters: Filters, range: TimeRange
   void load();
   client.listWorkflowNames().then((r) => !disposed && form.setWorkflowNames(r.names), (error: unknown) => !disposed && ctx.notify(errorText(error), 'error'));
 
-  const topic = topicFor(filters, ctx.api.caller.scopes);
-  const subscription = topic
-    ? subscribe({
-        url: ctx.api.websocketUrl,
-        topic,
-        getToken: () => ctx.api.token(topic),
-        onInitialData: () => refresh.schedule(),
-        onUpdate: (event) => endsRunInside(event, filters) && refresh.schedule(),
-        onStatus: (status, detail) => ctx.setConnection(status, detail),
-      })
-    : null;
-  const poll = topic ? null : setInterval(() => void load(), POLL_MS);
-  if (!topic) ctx.setConnection('closed', `No live topic covers these filters for this key: filter on one workflow or business object in its scope. Refreshing every ${POLL_MS / 1000} s.`);
-  
+  const following = followFilters(ctx, filters, { reload: () => refresh.schedule(), onUpdate: (event) => endsRunInside(event, filters) && refresh.schedule() }, POLL_MS);
 
   return {
     element,
     dispose() {
       disposed = true;
-      subscription?.close();
+      following.close();
       refresh.cancel();
-      if (poll !== null) clearInterval(poll);
       for (const chart of charts) chart.dispose();
     },
   };
