@@ -101,6 +101,12 @@ describe('Insights in the built-in dashboard', () => {
     expect(bucketCount('1h')).toBe(60);
     expect(await page.evaluate(() => location.hash)).toBe(`#/insights?ref_type=${ref.ref_type}&ref_id=${ref.ref_id}`);
 
+    // on a phone the charts shrink to the screen
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => [...document.querySelectorAll('figure[data-chart] canvas')].every((c) => c.getBoundingClientRect().right <= 390));
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, 'insights-phone');
+
     // the errored run's error is listed, with the step that threw it, and a link that opens the run
     const error = page.locator('li.top-error', { hasText: 'recipients.filter is not a function' }).filter({ hasText: 'step validate-recipients' });
     await error.waitFor();
