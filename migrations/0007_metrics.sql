@@ -42,7 +42,7 @@ CREATE INDEX metrics_steps_age ON metrics_steps (grain, bucket);
 
 -- Error messages (whitespace folded, cut to 200 characters) of errored runs (step_name '') and
 -- failed steps, per hour and day. At most 50 messages per workflow and bucket; the rest count as
--- '(other errors)'. examples: the latest 5 run ids, oldest first.
+-- '(other errors)'. examples: the newest 5 runs that had it, [time, run id], newest first.
 CREATE TABLE metrics_errors (
   grain          TEXT    NOT NULL,
   bucket         TEXT    NOT NULL,
@@ -106,7 +106,7 @@ BEGIN
          iif(EXISTS (SELECT 1 FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket AND e.step_name = x.step AND e.message = x.msg)
              OR (SELECT count(*) FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket) < 50,
              x.msg, '(other errors)'),
-         1, x.at, x.at, json_array(x.run_id)
+         1, x.at, x.at, json_array(json_array(x.at, x.run_id))
   FROM (SELECT g.grain, strftime(g.fmt, ifnull(new.completed_at, new.updated_at)) AS bucket, new.workflow_name AS wf, '' AS step, substr(trim(replace(replace(replace(iif(json_valid(new.error), ifnull(json_extract(new.error, '$.message'), new.error), new.error), char(13), ' '), char(10), ' '), char(9), ' ')), 1, 200) AS msg, ifnull(new.completed_at, new.updated_at) AS at, new.id AS run_id
         FROM (SELECT 'hour' AS grain, '%Y-%m-%dT%H:00:00.000Z' AS fmt UNION ALL SELECT 'day', '%Y-%m-%dT00:00:00.000Z') g) x
   WHERE new.status = 'Errored' AND x.wf IS NOT NULL AND x.msg IS NOT NULL AND x.msg != ''
@@ -114,10 +114,11 @@ BEGIN
     count = count + 1,
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
-    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE value = json_extract(excluded.examples, '$[0]')),
+    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE json_extract(value, '$[1]') = json_extract(excluded.examples, '$[0][1]')),
                    metrics_errors.examples,
-                   json_insert(iif(json_array_length(metrics_errors.examples) >= 5, json_remove(metrics_errors.examples, '$[0]'), metrics_errors.examples),
-                               '$[#]', json_extract(excluded.examples, '$[0]')));
+                   (SELECT json_group_array(json(v)) FROM (
+                      SELECT value AS v FROM json_each(json_insert(metrics_errors.examples, '$[#]', json(json_extract(excluded.examples, '$[0]'))))
+                      ORDER BY json_extract(value, '$[0]') DESC LIMIT 5)));
 END;
 
 CREATE TRIGGER metrics_run_finished_update AFTER UPDATE OF status ON workflow_runs
@@ -139,7 +140,7 @@ BEGIN
          iif(EXISTS (SELECT 1 FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket AND e.step_name = x.step AND e.message = x.msg)
              OR (SELECT count(*) FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket) < 50,
              x.msg, '(other errors)'),
-         1, x.at, x.at, json_array(x.run_id)
+         1, x.at, x.at, json_array(json_array(x.at, x.run_id))
   FROM (SELECT g.grain, strftime(g.fmt, ifnull(new.completed_at, new.updated_at)) AS bucket, new.workflow_name AS wf, '' AS step, substr(trim(replace(replace(replace(iif(json_valid(new.error), ifnull(json_extract(new.error, '$.message'), new.error), new.error), char(13), ' '), char(10), ' '), char(9), ' ')), 1, 200) AS msg, ifnull(new.completed_at, new.updated_at) AS at, new.id AS run_id
         FROM (SELECT 'hour' AS grain, '%Y-%m-%dT%H:00:00.000Z' AS fmt UNION ALL SELECT 'day', '%Y-%m-%dT00:00:00.000Z') g) x
   WHERE new.status = 'Errored' AND x.wf IS NOT NULL AND x.msg IS NOT NULL AND x.msg != ''
@@ -147,10 +148,11 @@ BEGIN
     count = count + 1,
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
-    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE value = json_extract(excluded.examples, '$[0]')),
+    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE json_extract(value, '$[1]') = json_extract(excluded.examples, '$[0][1]')),
                    metrics_errors.examples,
-                   json_insert(iif(json_array_length(metrics_errors.examples) >= 5, json_remove(metrics_errors.examples, '$[0]'), metrics_errors.examples),
-                               '$[#]', json_extract(excluded.examples, '$[0]')));
+                   (SELECT json_group_array(json(v)) FROM (
+                      SELECT value AS v FROM json_each(json_insert(metrics_errors.examples, '$[#]', json(json_extract(excluded.examples, '$[0]'))))
+                      ORDER BY json_extract(value, '$[0]') DESC LIMIT 5)));
 END;
 
 CREATE TRIGGER metrics_step_finished_insert AFTER INSERT ON workflow_steps
@@ -173,7 +175,7 @@ BEGIN
          iif(EXISTS (SELECT 1 FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket AND e.step_name = x.step AND e.message = x.msg)
              OR (SELECT count(*) FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket) < 50,
              x.msg, '(other errors)'),
-         1, x.at, x.at, json_array(x.run_id)
+         1, x.at, x.at, json_array(json_array(x.at, x.run_id))
   FROM (SELECT g.grain, strftime(g.fmt, ifnull(new.completed_at, new.updated_at)) AS bucket, (SELECT workflow_name FROM workflow_runs WHERE id = new.run_id) AS wf, new.step_name AS step, substr(trim(replace(replace(replace(iif(json_valid(new.error), ifnull(json_extract(new.error, '$.message'), new.error), new.error), char(13), ' '), char(10), ' '), char(9), ' ')), 1, 200) AS msg, ifnull(new.completed_at, new.updated_at) AS at, new.run_id AS run_id
         FROM (SELECT 'hour' AS grain, '%Y-%m-%dT%H:00:00.000Z' AS fmt UNION ALL SELECT 'day', '%Y-%m-%dT00:00:00.000Z') g) x
   WHERE new.status = 'Failed' AND x.wf IS NOT NULL AND x.msg IS NOT NULL AND x.msg != ''
@@ -181,10 +183,11 @@ BEGIN
     count = count + 1,
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
-    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE value = json_extract(excluded.examples, '$[0]')),
+    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE json_extract(value, '$[1]') = json_extract(excluded.examples, '$[0][1]')),
                    metrics_errors.examples,
-                   json_insert(iif(json_array_length(metrics_errors.examples) >= 5, json_remove(metrics_errors.examples, '$[0]'), metrics_errors.examples),
-                               '$[#]', json_extract(excluded.examples, '$[0]')));
+                   (SELECT json_group_array(json(v)) FROM (
+                      SELECT value AS v FROM json_each(json_insert(metrics_errors.examples, '$[#]', json(json_extract(excluded.examples, '$[0]'))))
+                      ORDER BY json_extract(value, '$[0]') DESC LIMIT 5)));
 END;
 
 CREATE TRIGGER metrics_step_finished_update AFTER UPDATE OF status ON workflow_steps
@@ -207,7 +210,7 @@ BEGIN
          iif(EXISTS (SELECT 1 FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket AND e.step_name = x.step AND e.message = x.msg)
              OR (SELECT count(*) FROM metrics_errors e WHERE e.grain = x.grain AND e.workflow_name = x.wf AND e.bucket = x.bucket) < 50,
              x.msg, '(other errors)'),
-         1, x.at, x.at, json_array(x.run_id)
+         1, x.at, x.at, json_array(json_array(x.at, x.run_id))
   FROM (SELECT g.grain, strftime(g.fmt, ifnull(new.completed_at, new.updated_at)) AS bucket, (SELECT workflow_name FROM workflow_runs WHERE id = new.run_id) AS wf, new.step_name AS step, substr(trim(replace(replace(replace(iif(json_valid(new.error), ifnull(json_extract(new.error, '$.message'), new.error), new.error), char(13), ' '), char(10), ' '), char(9), ' ')), 1, 200) AS msg, ifnull(new.completed_at, new.updated_at) AS at, new.run_id AS run_id
         FROM (SELECT 'hour' AS grain, '%Y-%m-%dT%H:00:00.000Z' AS fmt UNION ALL SELECT 'day', '%Y-%m-%dT00:00:00.000Z') g) x
   WHERE new.status = 'Failed' AND x.wf IS NOT NULL AND x.msg IS NOT NULL AND x.msg != ''
@@ -215,8 +218,9 @@ BEGIN
     count = count + 1,
     first_seen = min(first_seen, excluded.first_seen),
     last_seen = max(last_seen, excluded.last_seen),
-    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE value = json_extract(excluded.examples, '$[0]')),
+    examples = iif(EXISTS (SELECT 1 FROM json_each(metrics_errors.examples) WHERE json_extract(value, '$[1]') = json_extract(excluded.examples, '$[0][1]')),
                    metrics_errors.examples,
-                   json_insert(iif(json_array_length(metrics_errors.examples) >= 5, json_remove(metrics_errors.examples, '$[0]'), metrics_errors.examples),
-                               '$[#]', json_extract(excluded.examples, '$[0]')));
+                   (SELECT json_group_array(json(v)) FROM (
+                      SELECT value AS v FROM json_each(json_insert(metrics_errors.examples, '$[#]', json(json_extract(excluded.examples, '$[0]'))))
+                      ORDER BY json_extract(value, '$[0]') DESC LIMIT 5)));
 END;

@@ -3,6 +3,7 @@ import { ValidationError } from '../shared/errors.js';
 import { writeBatch } from '../store/batch.js';
 import { archivedRuns } from '../store/archive.js';
 import { deleteOldEvents, deleteRuns, runsUnchangedSince } from '../store/retention.js';
+import { METRICS_PRUNE_BATCH, pruneRollupsStatements } from '../store/metrics.js';
 import { archiveRuns } from './archive.js';
 import { durationMs } from '../workflow/duration.js';
 import { workflowBindingName } from './bindings.js';
@@ -97,6 +98,8 @@ export interface MaintenanceReport {
   archived: number;
   /** Events deleted from the live log. */
   events: number;
+  /** Metrics rollup rows deleted (minute and hour rows past their retention). */
+  metrics: number;
   /** Runs not finished, unchanged for too long, handed to their followers to be checked against the engine. */
   checked: number;
   /** False when the time budget ran out first (the next pass goes on where this one stopped). */
@@ -107,7 +110,7 @@ export interface MaintenanceReport {
  * One maintenance pass, as the `scheduled` handler runs it: deletes finished runs past their
  * retention (oldest first, in batches of 100, each batch one D1 transaction; with an R2 bucket
  * bound as `ARCHIVE`, each batch is archived there first and kept if R2 refuses it), trims the live event
- * log, and hands runs that have stalled to their followers, which ask the engine and repair the
+ * log and the metrics rollups' minute and hour rows (day rows are kept), and hands runs that have stalled to their followers, which ask the engine and repair the
  * record (a run the engine no longer knows is closed with the reason). Stops at `budgetMs`.
  * @param now the time the pass runs at (the scheduled time), epoch ms
  */
@@ -116,7 +119,7 @@ export async function runMaintenance(env: Record<string, unknown>, options: Reso
   const bucket = isBucket(env.ARCHIVE) ? env.ARCHIVE : null;
   const policy = options.retention;
   const deadline = Date.now() + budgetMs;
-  const report: MaintenanceReport = { pruned: {}, archived: 0, events: 0, checked: 0, complete: true };
+  const report: MaintenanceReport = { pruned: {}, archived: 0, events: 0, metrics: 0, checked: 0, complete: true };
   const outOfTime = () => Date.now() > deadline && !(report.complete = false);
 
   for (const status of FINISHED) {
@@ -149,6 +152,18 @@ export async function runMaintenance(env: Record<string, unknown>, options: Reso
       const deleted = await deleteOldEvents(db, before, EVENTS_BATCH);
       report.events += deleted;
       if (deleted < EVENTS_BATCH) break;
+    }
+  }
+
+  for (const [grain, keep] of [['minute', policy.metricsMinutes], ['hour', policy.metricsHours]] as const) {
+    if (keep === null) continue;
+    const before = new Date(now - keep).toISOString();
+    for (;;) {
+      if (outOfTime()) return report;
+      const { results } = await writeBatch(db, pruneRollupsStatements(grain, before));
+      const deleted = results.map((r) => r.meta.changes ?? 0);
+      report.metrics += deleted.reduce((a, b) => a + b, 0);
+      if (deleted.every((n) => n < METRICS_PRUNE_BATCH)) break;
     }
   }
 

@@ -21,7 +21,7 @@ export interface RunRollupRow {
   queued: string;
 }
 
-/** One row of `metrics_steps`. */
+/** Step rollups merged over a range: one step's counts and its merged sketch. */
 export interface StepRollupRow {
   workflow_name: string;
   step_name: string;
@@ -32,9 +32,8 @@ export interface StepRollupRow {
   duration: string;
 }
 
-/** One row of `metrics_errors`; `examples` is a JSON array of run ids, oldest first. */
+/** Error rollups merged over a range; `examples` is a JSON array of the newest 5 `[time, run id]`, newest first. */
 export interface ErrorRollupRow {
-  bucket: string;
   workflow_name: string;
   step_name: string;
   message: string;
@@ -75,13 +74,10 @@ export async function readRunRollups(db: D1Database, range: GrainRange, workflow
   return (await db.prepare(s.sql).bind(...s.params).all<RunRollupRow>()).results;
 }
 
-/**
- * The statement reading step rollups in a range, of some workflows (`null`: every workflow) and
- * optionally one step.
- */
-export function stepRollupsStatement(range: GrainRange, workflows: readonly string[] | null, step?: string): Statement {
+/** WHERE conditions of step and error reads: a range, some workflows (`null`: all), one step. */
+function rangeConditions(range: GrainRange, workflows: readonly string[] | null, step: string | undefined): { where: string; params: string[] } {
   const where = ['grain = ?', 'bucket >= ?', 'bucket < ?'];
-  const params: (string | number)[] = [range.grain, range.from, range.to];
+  const params: string[] = [range.grain, range.from, range.to];
   if (workflows) {
     where.push(inList('workflow_name'));
     params.push(JSON.stringify(workflows));
@@ -90,9 +86,23 @@ export function stepRollupsStatement(range: GrainRange, workflows: readonly stri
     where.push('step_name = ?');
     params.push(step);
   }
+  return { where: where.join(' AND '), params };
+}
+
+/**
+ * The statement reading step rollups in a range, of some workflows (`null`: every workflow) and
+ * optionally one step, merged inside SQLite: one row per step, its counts summed and its sketch
+ * merged key by key (so a month of hour rows crosses the wire as a few rows).
+ */
+export function stepRollupsStatement(range: GrainRange, workflows: readonly string[] | null, step?: string): Statement {
+  const { where, params } = rangeConditions(range, workflows, step);
   const index = workflows ? '' : ' INDEXED BY metrics_steps_age';
   return sql(
-    `SELECT workflow_name, step_name, count, errored, attempts, retries, duration FROM metrics_steps${index} WHERE ${where.join(' AND ')}`,
+    `WITH picked AS (SELECT * FROM metrics_steps${index} WHERE ${where}),
+     merged AS (SELECT p.workflow_name, p.step_name, j.key AS k, sum(j.value) AS n FROM picked p, json_each(p.duration) j GROUP BY 1, 2, 3)
+     SELECT p.workflow_name, p.step_name, sum(p.count) AS count, sum(p.errored) AS errored, sum(p.attempts) AS attempts, sum(p.retries) AS retries,
+            ifnull((SELECT json_group_object(m.k, m.n) FROM merged m WHERE m.workflow_name = p.workflow_name AND m.step_name = p.step_name), '{}') AS duration
+     FROM picked p GROUP BY p.workflow_name, p.step_name`,
     ...params,
   );
 }
@@ -103,22 +113,22 @@ export async function readStepRollups(db: D1Database, range: GrainRange, workflo
   return (await db.prepare(s.sql).bind(...s.params).all<StepRollupRow>()).results;
 }
 
-/** The statement reading error rollups (hour or day grain) in a range, as {@link stepRollupsStatement}. */
+/**
+ * The statement reading error rollups (hour or day grain) in a range, as {@link stepRollupsStatement},
+ * merged inside SQLite: one row per (workflow, step, message) with its count, first and last
+ * sighting and its newest 5 example runs.
+ */
 export function errorRollupsStatement(range: GrainRange, workflows: readonly string[] | null, step?: string): Statement {
-  const where = ['grain = ?', 'bucket >= ?', 'bucket < ?'];
-  const params: (string | number)[] = [range.grain, range.from, range.to];
-  if (workflows) {
-    where.push(inList('workflow_name'));
-    params.push(JSON.stringify(workflows));
-  }
-  if (step !== undefined) {
-    where.push('step_name = ?');
-    params.push(step);
-  }
+  const { where, params } = rangeConditions(range, workflows, step);
   const index = workflows ? '' : ' INDEXED BY metrics_errors_age';
   return sql(
-    `SELECT bucket, workflow_name, step_name, message, count, first_seen, last_seen, examples FROM metrics_errors${index}
-     WHERE ${where.join(' AND ')}`,
+    `WITH picked AS (SELECT * FROM metrics_errors${index} WHERE ${where})
+     SELECT p.workflow_name, p.step_name, p.message, sum(p.count) AS count, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
+            (SELECT json_group_array(json(v)) FROM (
+               SELECT e.value AS v FROM picked q, json_each(q.examples) e
+               WHERE q.workflow_name = p.workflow_name AND q.step_name = p.step_name AND q.message = p.message
+               ORDER BY json_extract(e.value, '$[0]') DESC LIMIT 5)) AS examples
+     FROM picked p GROUP BY p.workflow_name, p.step_name, p.message`,
     ...params,
   );
 }

@@ -251,30 +251,28 @@ interface ErrorAcc {
   count: number;
   first_seen: string;
   last_seen: string;
-  /** Run ids with the time they were seen, any order. */
-  seen: { at: string; ids: string[] }[];
+  /** Runs that had it, with the time they had it, any order. */
+  seen: [at: string, runId: string][];
 }
 
-function addError(map: Map<string, ErrorAcc>, e: Omit<ErrorAcc, 'seen'>, seen: { at: string; ids: string[] }): void {
+function addError(map: Map<string, ErrorAcc>, e: Omit<ErrorAcc, 'seen'>, seen: [at: string, runId: string][]): void {
   const key = JSON.stringify([e.workflow, e.step, e.message]);
   const acc = map.get(key);
   if (!acc) {
-    map.set(key, { ...e, seen: [seen] });
+    map.set(key, { ...e, seen: [...seen] });
     return;
   }
   acc.count += e.count;
   if (e.first_seen < acc.first_seen) acc.first_seen = e.first_seen;
   if (e.last_seen > acc.last_seen) acc.last_seen = e.last_seen;
-  acc.seen.push(seen);
+  acc.seen.push(...seen);
 }
 
 function topErrors(map: Map<string, ErrorAcc>): TopError[] {
   const errors = [...map.values()].sort((a, b) => b.count - a.count || b.last_seen.localeCompare(a.last_seen)).slice(0, TOP_ERRORS);
   return errors.map(({ seen, ...e }) => {
     const ids: string[] = [];
-    for (const s of seen.sort((a, b) => b.at.localeCompare(a.at))) {
-      for (const id of s.ids) if (!ids.includes(id) && ids.length < EXAMPLES) ids.push(id);
-    }
+    for (const [, id] of seen.sort((a, b) => b[0].localeCompare(a[0]))) if (!ids.includes(id) && ids.length < EXAMPLES) ids.push(id);
     return { ...e, example_run_ids: ids };
   });
 }
@@ -284,11 +282,10 @@ async function errorsFromRollups(db: D1Database, range: MetricsRange, scope: Met
   const parts = await Promise.all(tiles(range, 'hour').map((tile) => readErrorRollups(db, tile, workflows, scope.step)));
   const map = new Map<string, ErrorAcc>();
   for (const row of parts.flat() as ErrorRollupRow[]) {
-    const ids = (JSON.parse(row.examples) as string[]).reverse();
     addError(
       map,
       { message: row.message, workflow: row.workflow_name, step: row.step_name === '' ? null : row.step_name, count: row.count, first_seen: row.first_seen, last_seen: row.last_seen },
-      { at: row.last_seen, ids },
+      JSON.parse(row.examples) as [string, string][],
     );
   }
   return topErrors(map);
@@ -304,7 +301,7 @@ function errorsFromRuns(range: MetricsRange, runs: readonly RawRunRow[], steps: 
   const sighting = (workflow: string, stepName: string | null, stored: string | null, at: string, runId: string) => {
     const message = normaliseMessage(stored);
     if (message === null || !inRange(at)) return;
-    addError(map, { message, workflow, step: stepName, count: 1, first_seen: at, last_seen: at }, { at, ids: [runId] });
+    addError(map, { message, workflow, step: stepName, count: 1, first_seen: at, last_seen: at }, [[at, runId]]);
   };
   if (step === undefined) {
     for (const r of runs) if (r.status === 'Errored') sighting(r.workflow_name, null, r.error, finishedAt(r), r.id);
