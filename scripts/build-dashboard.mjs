@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildSync, transformSync } from 'esbuild';
+import { buildSync } from 'esbuild';
 import { updateGenerated } from './lib/generated-file.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -23,7 +23,10 @@ function asset(type, body) {
 
 /** The text of the generated module, built from the current sources. */
 export function generateDashboardModule() {
+  // uPlot's MIT notice, which minifying drops
+  const uplot = JSON.parse(readFileSync(`${root}node_modules/uplot/package.json`, 'utf8'));
   const js = buildSync({
+    banner: { js: `/*! uPlot ${uplot.version} (c) Leon Sorokin, MIT License, ${uplot.homepage} */` },
     entryPoints: [`${app}main.ts`],
     bundle: true,
     format: 'esm',
@@ -35,7 +38,8 @@ export function generateDashboardModule() {
     write: false,
     logLevel: 'silent',
   }).outputFiles[0].text;
-  const css = transformSync(readFileSync(`${app}styles.css`, 'utf8'), { loader: 'css', minify: true }).code;
+  // bundled: styles.css imports uPlot's stylesheet from node_modules
+  const css = buildSync({ entryPoints: [`${app}styles.css`], bundle: true, minify: true, write: false, logLevel: 'silent' }).outputFiles[0].text;
   const html = readFileSync(`${app}index.html`, 'utf8').replace(/>\s+</g, '><').trim();
   const assets = {
     html: asset('text/html; charset=utf-8', html),

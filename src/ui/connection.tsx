@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactNode } from 'react';
-import type { FlowflareConnection } from './types.js';
+import type { FlowflareConnection, MetricsSource } from './types.js';
 
 const ConnectionContext = createContext<FlowflareConnection | null>(null);
 
@@ -29,4 +29,10 @@ export function useConnection(override?: Partial<FlowflareConnection>): Flowflar
     token: override?.token ?? context?.token,
     getToken: override?.getToken ?? context?.getToken,
   };
+}
+
+/** The metrics source a hook uses: its own argument first, then the nearest provider. */
+export function useMetricsSource(override?: Partial<FlowflareConnection>): MetricsSource | null {
+  const context = useContext(ConnectionContext);
+  return override?.client ?? context?.client ?? null;
 }

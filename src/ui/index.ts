@@ -1,5 +1,5 @@
 /**
- * `@biggidea/flowflare/ui`: the React `WorkflowDashboard` and live hooks, built on the browser
+ * `@biggidea/flowflare/ui`: the React `WorkflowDashboard`, `WorkflowInsights` and live hooks, built on the browser
  * subscriber. React (18 or later) is an optional peer dependency: install it to use this entry.
  * @module
  */
@@ -54,9 +54,28 @@ export const useWorkflowRuns: typeof Components.useWorkflowRuns = components.use
  */
 export const useWorkflowRun: typeof Components.useWorkflowRun = components.useWorkflowRun;
 
+/**
+ * Throughput by outcome, failure rate and duration percentiles (uPlot charts), totals, the
+ * slowest steps and the top errors over a time range, refreshed live.
+ * @example
+ * <WorkflowInsights client={client} websocketUrl={wsUrl} getToken={fetchToken} range="7d" />
+ */
+export const WorkflowInsights: typeof Components.WorkflowInsights = components.WorkflowInsights;
+
+/**
+ * Reads a metrics report and reads it again when a run inside its filters finishes.
+ * @example
+ * const { report } = useWorkflowMetrics({ workflow: 'order', range: '7d' }, { client });
+ */
+export const useWorkflowMetrics: typeof Components.useWorkflowMetrics = components.useWorkflowMetrics;
+
 export type { WorkflowDashboardProps } from './workflow-dashboard.js';
+export type { WorkflowInsightsProps } from './workflow-insights.js';
+export { TIME_RANGES } from './insights/ranges.js';
+export type { TimeRange } from './insights/ranges.js';
+export type { MetricsBucket, MetricsCounts, MetricsPoint, MetricsQuery, MetricsReport, Percentiles, StepMetrics, TopError } from '../shared/metrics.js';
 export type { FlowflareProviderProps } from './connection.js';
-export type { FlowflareConnection, WorkflowRunsState, WorkflowRunState } from './types.js';
+export type { FlowflareConnection, MetricsSource, WorkflowMetricsQuery, WorkflowMetricsState, WorkflowRunsState, WorkflowRunState } from './types.js';
 export type { TopicQuery } from '../browser/protocol.js';
 export type { SubscriptionStatus } from '../browser/subscribe.js';
 export type { RunView } from '../browser/run-view.js';

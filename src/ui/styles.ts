@@ -40,4 +40,14 @@ export const styles = {
   pre: { margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', fontSize: 12 },
   muted: { color: '#5b6476' },
   error: { color: '#b3261e' },
+  chart: { margin: 0, padding: '8px 12px', border: '1px solid #dde1e8', borderRadius: 6, minWidth: 0 },
+  plot: { width: '100%', minWidth: 0, overflow: 'hidden' },
+  swatch: { display: 'inline-block', width: 10, height: 10, borderRadius: 2, verticalAlign: 'middle' },
+  charts: { display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 26rem), 1fr))', gap: 12, margin: '8px 0' },
+  tiles: { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(7rem, 1fr))', gap: 8, margin: '8px 0' },
+  tile: { margin: 0, padding: '6px 10px', border: '1px solid #dde1e8', borderRadius: 6 },
+  tileValue: { margin: 0, fontSize: 18, fontWeight: 700, fontVariantNumeric: 'tabular-nums' },
+  // the pressed and unpressed pills set the same properties (React warns when a rerender swaps a shorthand for its parts)
+  pill: { fontFamily: 'inherit', fontSize: 12, fontWeight: 400, padding: '2px 10px', borderRadius: 999, border: '1px solid #dde1e8', background: '#fff', cursor: 'pointer' },
+  pillOn: { fontFamily: 'inherit', fontSize: 12, fontWeight: 600, padding: '2px 10px', borderRadius: 999, border: '1px solid #2f5fd0', background: '#e2ecfb', cursor: 'pointer' },
 } satisfies Record<string, CSSProperties>;

@@ -1,6 +1,8 @@
 import type { TopicQuery } from '../browser/protocol.js';
 import type { SubscriptionStatus } from '../browser/subscribe.js';
 import type { RunView } from '../browser/run-view.js';
+import type { MetricsQuery, MetricsReport } from '../shared/metrics.js';
+import type { TimeRange } from './insights/ranges.js';
 
 /** How the hooks and the dashboard reach the service's WebSocket. */
 export interface FlowflareConnection {
@@ -13,6 +15,42 @@ export interface FlowflareConnection {
    * key. Called at the first connect without `token` and whenever a token expired.
    */
   getToken?: (topic: TopicQuery) => string | Promise<string>;
+  /**
+   * Reads metrics for {@link useWorkflowMetrics} and `<WorkflowInsights>`: a `WorkflowClient`
+   * (with a key of role `read` or more), or an object of your own whose `getMetrics` asks your
+   * backend, which calls `GET /api/metrics` with the key.
+   */
+  client?: MetricsSource;
+}
+
+/** What reads the metrics report: `WorkflowClient` is one. */
+export interface MetricsSource {
+  getMetrics(query: MetricsQuery): Promise<MetricsReport>;
+}
+
+/**
+ * What {@link useWorkflowMetrics} asks for: the metrics query's filters, and either a `range`
+ * ending now (`1h`, `24h`, `7d`, `30d`, each with its bucket; moved on at every refresh) or
+ * `from`/`to`/`bucket` as the REST API takes them.
+ */
+export interface WorkflowMetricsQuery extends MetricsQuery {
+  /** A range ending now; ignored when `from` or `to` is given. @default '24h' */
+  range?: TimeRange;
+}
+
+/** What {@link useWorkflowMetrics} returns. */
+export interface WorkflowMetricsState {
+  /** The latest report; `undefined` until the first one arrives. */
+  report: MetricsReport | undefined;
+  /** True while a read is under way. */
+  loading: boolean;
+  /** Why the last read failed, when it did. */
+  error: Error | undefined;
+  /** The live connection that triggers refreshes (`closed` without a WebSocket URL). */
+  status: SubscriptionStatus;
+  detail?: string;
+  /** Reads the report again now. */
+  refresh(): void;
 }
 
 /** What {@link useWorkflowRuns} returns. */

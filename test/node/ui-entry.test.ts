@@ -58,4 +58,26 @@ describe('@biggidea/flowflare/ui', () => {
     expect(result.stdout).toContain('data-connection="connecting"');
     expect(result.stdout).toContain('No runs yet.');
   });
+
+  it('renders WorkflowInsights on the server as loading, with no chart drawn', async () => {
+    const app = mkdtempSync(join(tmpdir(), 'flowflare-react-'));
+    made.push(app);
+    mkdirSync(join(app, 'node_modules', '@biggidea'), { recursive: true });
+    for (const name of ['react', 'react-dom']) symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir');
+    symlinkSync(root, join(app, 'node_modules', '@biggidea', 'flowflare'), 'dir');
+    const result = await node(
+      app,
+      [
+        "import { createElement } from 'react';",
+        "import { renderToString } from 'react-dom/server';",
+        "const { WorkflowInsights } = await import('@biggidea/flowflare/ui');",
+        'const client = { getMetrics: () => new Promise(() => {}) };',
+        "console.log(renderToString(createElement(WorkflowInsights, { client, range: '7d' })));",
+      ].join('\n'),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('data-range="7d"');
+    expect(result.stdout).toContain('Loading…');
+    expect(result.stdout).not.toContain('<canvas');
+  });
 });

@@ -2,8 +2,15 @@ import { RUN_STATUSES } from '../../shared/status.js';
 import { h } from './dom.js';
 import type { Filters } from './routes.js';
 
-/** The filter bar: workflow and status apply at once, the business object on Enter or Apply. */
-export function createFiltersForm(filters: Filters, onApply: (filters: Filters) => void): { element: HTMLElement; setWorkflowNames(names: string[]): void } {
+/**
+ * The filter bar: workflow and status apply at once, the business object on Enter or Apply.
+ * @param options.status false for a page that has no status filter (Insights)
+ */
+export function createFiltersForm(
+  filters: Filters,
+  onApply: (filters: Filters) => void,
+  options: { status?: boolean } = {},
+): { element: HTMLElement; setWorkflowNames(names: string[]): void } {
   const workflow = h('select', { name: 'workflow', id: 'filter-workflow' }, h('option', { value: '' }, 'All workflows'));
   const status = h(
     'select',
@@ -37,7 +44,7 @@ export function createFiltersForm(filters: Filters, onApply: (filters: Filters) 
     'form',
     { class: 'filters', role: 'search', 'aria-label': 'Filter runs' },
     field('Workflow', 'filter-workflow', workflow),
-    field('Status', 'filter-status', status),
+    options.status === false ? null : field('Status', 'filter-status', status),
     field('Reference type', 'filter-ref-type', refType),
     field('Reference id', 'filter-ref-id', refId),
     h(

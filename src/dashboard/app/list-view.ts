@@ -1,34 +1,17 @@
-import type { TopicQuery } from '../../browser/protocol.js';
-import { subscribe } from '../../browser/subscribe.js';
 import { FINAL_RUN_STATUSES } from '../../shared/status.js';
-import type { KeyScopes } from '../../shared/access.js';
 import type { RunRecord } from '../../shared/types.js';
 import { errorText, isUnauthorized } from './api.js';
 import type { AppContext } from './context.js';
 import { createCountsBar } from './counts-bar.js';
 import { h, type View } from './dom.js';
 import { createFiltersForm } from './filters-form.js';
+import { followFilters } from './follow-filters.js';
 import { appendPage, applyRunChange } from './list-model.js';
 import { listHash, type Filters } from './routes.js';
 import { createRunTable } from './run-table.js';
 
 /** Runs per page of the list. */
 const PAGE_SIZE = 25;
-
-/**
- * The live topic that covers a filter: the business object, else the workflow, else everything;
- * for a scoped key, a topic inside its scopes (the one workflow or `ref_type` it may see), or
- * `null` when no topic covers the list for that key (the list then refreshes on a timer).
- */
-export function topicFor(filters: Filters, scopes: KeyScopes | null = null): TopicQuery | null {
-  const wanted: TopicQuery =
-    filters.ref_type && filters.ref_id ? { ref_type: filters.ref_type, ref_id: filters.ref_id } : filters.workflow ? { workflow: filters.workflow } : 'all';
-  if (!scopes) return wanted;
-  if (wanted !== 'all' && 'ref_type' in wanted && !scopes.workflows && scopes.ref_types?.includes(wanted.ref_type)) return wanted;
-  const workflow = filters.workflow ?? (scopes.workflows?.length === 1 ? scopes.workflows[0] : undefined);
-  if (workflow && !scopes.ref_types && scopes.workflows?.includes(workflow)) return { workflow };
-  return null;
-}
 
 /** How often a list no live topic covers is read again, in milliseconds. */
 const POLL_MS = 5000;
@@ -97,26 +80,20 @@ export function listView(ctx: AppContext, filters: Filters): View {
   void loadCounts();
   client.listWorkflowNames().then((r) => !disposed && form.setWorkflowNames(r.names), fail);
 
-  const topic = topicFor(filters, ctx.api.caller.scopes);
-  const subscription = topic
-    ? subscribe({
-        url: ctx.api.websocketUrl,
-        topic,
-        getToken: () => ctx.api.token(topic),
-        // A fresh start (first connect, or a resume the log could not serve) may have missed changes.
-        onInitialData: () => void Promise.all([loadFirst(), loadCounts()]),
-        onUpdate: (event) => {
-          if (event.kind !== 'run') return;
-          rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
-          render();
-          refreshCounts();
-        },
-        onStatus: (status, detail) => ctx.setConnection(status, detail),
-      })
-    : null;
-  // A scoped key with no live topic over this list: read it again every few seconds.
-  const poll = topic ? null : setInterval(() => void Promise.all([loadFirst(), loadCounts()]), POLL_MS);
-  if (!topic) ctx.setConnection('closed', 'No live topic covers this list for this key: filter on one workflow or business object in its scope. Refreshing every 5 s.');
+  const following = followFilters(
+    ctx,
+    filters,
+    {
+      reload: () => void Promise.all([loadFirst(), loadCounts()]),
+      onUpdate: (event) => {
+        if (event.kind !== 'run') return;
+        rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
+        render();
+        refreshCounts();
+      },
+    },
+    POLL_MS,
+  );
   // Running durations grow while the page is open.
   const ticker = setInterval(() => rows.some((r) => !FINAL_RUN_STATUSES.includes(r.status)) && table.set(rows), 1000);
 
@@ -124,8 +101,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
     element,
     dispose() {
       disposed = true;
-      subscription?.close();
-      if (poll !== null) clearInterval(poll);
+      following.close();
       clearInterval(ticker);
       if (countsTimer !== null) clearTimeout(countsTimer);
     },

@@ -2,6 +2,7 @@ import { isUnauthorized, signIn, type Api } from './api.js';
 import { createConnectionBadge } from './connection.js';
 import type { AppContext } from './context.js';
 import { h, replaceChildren, type View } from './dom.js';
+import { insightsView } from './insights-view.js';
 import { listView } from './list-view.js';
 import { createNotices } from './notices.js';
 import { listHash, parseRoute } from './routes.js';
@@ -57,10 +58,21 @@ function showDashboard(api: Api): void {
     const next = parseRoute(location.hash);
     view?.dispose();
     if (next.view === 'list') lastList = listHash(next.filters);
-    view = next.view === 'list' ? listView(ctx, next.filters) : runView(ctx, next.id);
+    view = next.view === 'list' ? listView(ctx, next.filters) : next.view === 'insights' ? insightsView(ctx, next.filters, next.range) : runView(ctx, next.id);
     replaceChildren(main, view.element);
-    document.title = next.view === 'list' ? 'Runs · Flowflare' : `Run ${next.id} · Flowflare`;
+    document.title = next.view === 'list' ? 'Runs · Flowflare' : next.view === 'insights' ? 'Insights · Flowflare' : `Run ${next.id} · Flowflare`;
+    for (const link of nav.querySelectorAll('a')) {
+      if (link.dataset.view === next.view) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
   }
+
+  const nav = h(
+    'nav',
+    { class: 'views', 'aria-label': 'Views' },
+    h('a', { href: '#/', 'data-view': 'list' }, 'Runs'),
+    h('a', { href: '#/insights', 'data-view': 'insights' }, 'Insights'),
+  );
 
   const header = h(
     'header',
@@ -68,6 +80,7 @@ function showDashboard(api: Api): void {
     // focuses the content without touching the hash, which holds the route
     h('button', { type: 'button', class: 'skip-link', onclick: () => main.focus() }, 'Skip to content'),
     h('a', { href: '#/', class: 'brand' }, 'Flowflare'),
+    nav,
     connection.element,
     h('span', { class: 'signed-in', title: 'The key this page uses' }, `${api.caller.name} · ${api.caller.role}`),
     h('button', { type: 'button', class: 'button sign-out', onclick: () => signOut() }, 'Sign out'),

@@ -1,4 +1,5 @@
 import type { RunStatus } from '../../shared/status.js';
+import { DEFAULT_RANGE, isTimeRange, type TimeRange } from '../../ui/insights/ranges.js';
 
 /** Filters of the run list, as in the REST API's query. */
 export interface Filters {
@@ -8,12 +9,12 @@ export interface Filters {
   ref_id?: string;
 }
 
-/** What the page shows: the run list (with filters) or one run. */
-export type Route = { view: 'list'; filters: Filters } | { view: 'run'; id: string };
+/** What the page shows: the run list (with filters), one run, or Insights (filters and a time range). */
+export type Route = { view: 'list'; filters: Filters } | { view: 'run'; id: string } | { view: 'insights'; filters: Filters; range: TimeRange };
 
 const FILTER_KEYS = ['workflow', 'status', 'ref_type', 'ref_id'] as const;
 
-/** Reads the route from the location hash: `#/?status=Running`, `#/runs/<id>`. */
+/** Reads the route from the location hash: `#/?status=Running`, `#/runs/<id>`, `#/insights?range=7d`. */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const run = /^\/runs\/([^/?]+)/.exec(path);
@@ -24,15 +25,30 @@ export function parseRoute(hash: string): Route {
     const value = query.get(key)?.trim();
     if (value) (filters as Record<string, string>)[key] = value;
   }
+  if (/^\/insights(\?|$)/.test(path)) {
+    const { status: _status, ...insightsFilters } = filters;
+    const range = query.get('range');
+    return { view: 'insights', filters: insightsFilters, range: isTimeRange(range) ? range : DEFAULT_RANGE };
+  }
   return { view: 'list', filters };
 }
 
 /** The hash of the run list with these filters. */
 export function listHash(filters: Filters): string {
+  return `#/${filterQuery(filters)}`;
+}
+
+/** The hash of Insights with these filters and time range. */
+export function insightsHash(filters: Filters, range: TimeRange = DEFAULT_RANGE): string {
+  return `#/insights${filterQuery(filters, range === DEFAULT_RANGE ? {} : { range })}`;
+}
+
+function filterQuery(filters: Filters, extra: Record<string, string> = {}): string {
   const query = new URLSearchParams();
   for (const key of FILTER_KEYS) if (filters[key]) query.set(key, filters[key]!);
+  for (const [key, value] of Object.entries(extra)) query.set(key, value);
   const text = query.toString();
-  return text ? `#/?${text}` : '#/';
+  return text ? `?${text}` : '';
 }
 
 /** The hash of one run. */
