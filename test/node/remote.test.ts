@@ -4,6 +4,9 @@ import { SERVICE_WORKER, userConfig } from './support/fixtures.js';
 import { packageMigrations, readConfig } from './support/format-suite.js';
 import { cliEnv, makeHome, makeProject, removeProjects, runCli, type Project } from './support/project.js';
 
+/** The package's migrations, in order. */
+const MIGRATIONS = Object.keys(packageMigrations()).sort();
+
 const api = new FakeCloudflare();
 let env: NodeJS.ProcessEnv;
 
@@ -64,7 +67,7 @@ describe('--remote', () => {
       role: 'service',
       changed: true,
       database: { name: 'remote_db', id: database.uuid, created: true },
-      migrations: { local: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql', '0005_retention.sql'], remote: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql', '0005_retention.sql'] },
+      migrations: { local: MIGRATIONS, remote: MIGRATIONS },
       apiKey: { local: 'created', remote: 'uploaded' },
       commands: [
         'wrangler d1 create remote_db --update-config=false --config wrangler.toml',
@@ -149,7 +152,7 @@ describe('a failure halfway', () => {
       expect(result.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(/^✘ `wrangler d1 migrations apply DB --remote --config wrangler\.toml` failed: .*D1 is having a bad day/),
       ]);
-      expect(result.stdout).toContain('Put wrangler.toml, migrations/flowflare/0001_initial.sql, migrations/flowflare/0002_service.sql, migrations/flowflare/0003_engine.sql, migrations/flowflare/0004_access.sql, migrations/flowflare/0005_retention.sql, .dev.vars, .gitignore back as they were.');
+      expect(result.stdout).toContain(`Put wrangler.toml, ${MIGRATIONS.map((m) => `migrations/flowflare/${m}`).join(', ')}, .dev.vars, .gitignore back as they were.`);
       expect(project.snapshot()).toEqual(before);
       expect(project.exists('migrations')).toBe(false);
     } finally {
