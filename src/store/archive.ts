@@ -57,6 +57,9 @@ function insertRow(table: string, row: Record<string, unknown>, extra: { column:
   return sql(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`, ...params);
 }
 
+/** Where, in {@link restoreStatements}' list, the run's own insert is (its changes say whether it was restored). */
+export const RUN_INSERT_AT = 2;
+
 /**
  * Statements that restore one archived run into a database: its workflow (created if missing), the
  * run, its steps and attempts. A run already there is left as it is (restoring twice changes
@@ -79,6 +82,7 @@ export function restoreStatements(record: ArchivedRun): Statement[] {
       record.run.updated_at,
       ...identity,
     ),
+    // at RUN_INSERT_AT
     insertRow('workflow_runs', record.run as unknown as Record<string, unknown>, { column: 'workflow_id', sql: WORKFLOW_BY_IDENTITY, params: identity }),
     ...record.steps.map((s) => insertRow('workflow_steps', s as unknown as Record<string, unknown>)),
     ...record.attempts.map((a) => insertRow('workflow_step_retries', a as unknown as Record<string, unknown>)),

@@ -32,7 +32,7 @@ export interface StepRollupRow {
   duration: string;
 }
 
-/** Error rollups merged over a range; `examples` is a JSON array of the newest 5 `[time, run id]`, newest first. */
+/** Error rollups merged over a range; `examples` is a JSON array of each merged row's `[time, run id]` lists (newest 5 each). */
 export interface ErrorRollupRow {
   workflow_name: string;
   step_name: string;
@@ -116,19 +116,17 @@ export async function readStepRollups(db: D1Database, range: GrainRange, workflo
 /**
  * The statement reading error rollups (hour or day grain) in a range, as {@link stepRollupsStatement},
  * merged inside SQLite: one row per (workflow, step, message) with its count, first and last
- * sighting and its newest 5 example runs.
+ * sighting and the example runs of every row merged (the reader keeps the newest 5).
  */
 export function errorRollupsStatement(range: GrainRange, workflows: readonly string[] | null, step?: string): Statement {
   const { where, params } = rangeConditions(range, workflows, step);
   const index = workflows ? '' : ' INDEXED BY metrics_errors_age';
+  // each row's newest examples are merged by the reader: a correlated pick per message would read
+  // the range once per message
   return sql(
-    `WITH picked AS (SELECT * FROM metrics_errors${index} WHERE ${where})
-     SELECT p.workflow_name, p.step_name, p.message, sum(p.count) AS count, min(p.first_seen) AS first_seen, max(p.last_seen) AS last_seen,
-            (SELECT json_group_array(json(v)) FROM (
-               SELECT e.value AS v FROM picked q, json_each(q.examples) e
-               WHERE q.workflow_name = p.workflow_name AND q.step_name = p.step_name AND q.message = p.message
-               ORDER BY json_extract(e.value, '$[0]') DESC LIMIT 5)) AS examples
-     FROM picked p GROUP BY p.workflow_name, p.step_name, p.message`,
+    `SELECT workflow_name, step_name, message, sum(count) AS count, min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+            json_group_array(json(examples)) AS examples
+     FROM metrics_errors${index} WHERE ${where} GROUP BY workflow_name, step_name, message`,
     ...params,
   );
 }

@@ -274,7 +274,7 @@ async function errorsFromRollups(db: D1Database, range: MetricsRange, scope: Met
     addError(
       map,
       { message: row.message, workflow: row.workflow_name, step: row.step_name === '' ? null : row.step_name, count: row.count, first_seen: row.first_seen, last_seen: row.last_seen },
-      JSON.parse(row.examples) as [string, string][],
+      (JSON.parse(row.examples) as [string, string][][]).flat(),
     );
   }
   return topErrors(map);

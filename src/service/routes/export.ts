@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/errors.js';
-import { ARCHIVE_FORMAT, archivedRuns, restoreStatements, type ArchivedRun } from '../../store/archive.js';
+import { ARCHIVE_FORMAT, archivedRuns, restoreStatements, RUN_INSERT_AT, type ArchivedRun } from '../../store/archive.js';
 import { nowIso } from '../../ingest/serialize.js';
 import { auditStatement } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
@@ -79,10 +79,9 @@ export function exportHandlers(): Pick<RouteHandlers, 'exportRuns' | 'importRuns
     for (let i = 0; i < records.length; i += RESTORE_BATCH) {
       const parts = records.slice(i, i + RESTORE_BATCH).map(restoreStatements);
       const { results } = await writeBatch(db, parts.flat());
-      // the run's insert is the second statement of each record's restore
       let at = 0;
       for (const statements of parts) {
-        if ((results[at + 1]?.meta.changes ?? 0) > 0) restored++;
+        if ((results[at + RUN_INSERT_AT]?.meta.changes ?? 0) > 0) restored++;
         at += statements.length;
       }
     }
