@@ -1,6 +1,7 @@
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { expect, inject, it } from 'vitest';
+import { followerOf, until } from '../followers.js';
 import { insertAlert } from '../../src/store/alerts.js';
 import { writeBatch } from '../../src/store/batch.js';
 
@@ -19,18 +20,7 @@ interface Bindings {
 }
 const b = env as unknown as Bindings;
 const receiver = inject('benchReceiver');
-interface Follower {
-  follow(request: { runId: string; workflowName: string; binding: string }): Promise<void>;
-}
-const follower = (id: string) => b.WORKFLOW_TRACKER.get(b.WORKFLOW_TRACKER.idFromName(`follow:${id}`)) as unknown as Follower;
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const follower = (id: string) => followerOf(b.WORKFLOW_TRACKER, id);
 
 function api(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(`https://bench.example${path}`, { ...init, headers: { Authorization: 'Bearer bench-key', 'Content-Type': 'application/json' } });

@@ -1,5 +1,6 @@
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { expect, it } from 'vitest';
+import { followerOf, until } from '../followers.js';
 
 const RUNS = 100;
 
@@ -10,18 +11,7 @@ interface Bindings {
   WORKFLOW_TRACKER: DurableObjectNamespace;
 }
 const b = env as unknown as Bindings;
-interface Follower {
-  follow(request: { runId: string; workflowName: string; binding: string }): Promise<void>;
-}
-const follower = (id: string) => b.WORKFLOW_TRACKER.get(b.WORKFLOW_TRACKER.idFromName(`follow:${id}`)) as unknown as Follower;
-
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const follower = (id: string) => followerOf(b.WORKFLOW_TRACKER, id);
 
 /**
  * The bare loop: the same rows (runs, steps, attempts, events) written into copies of the tables,
