@@ -1,10 +1,10 @@
 import type { AlertRule } from '../shared/alerts.js';
 import { parseJsonColumn } from '../shared/json.js';
 import { closeSummary, failDelivery, finishDelivery, getAlertRow, getRuleRow, startDelivery, toAlert, toAlertRule, type AlertRow } from '../store/alerts.js';
+import { writeBatch } from '../store/batch.js';
 import { sendTo, type AlertNotification } from './destinations.js';
 import { writeAlert, type FireEnv } from './fire.js';
 import type { ResolvedAlerts } from './options.js';
-import { cachedRules } from './registry.js';
 
 /** What delivery needs from `env`. */
 export interface DeliverEnv extends FireEnv {
@@ -21,14 +21,6 @@ const MAX_DELAY_SECONDS = 900;
 /** The wait after the `attempts`-th failed attempt: the base delay, doubled each time. */
 export function retryDelaySeconds(alerts: ResolvedAlerts, attempts: number): number {
   return Math.min(MAX_DELAY_SECONDS, alerts.retryDelaySeconds * 2 ** Math.max(0, attempts - 1));
-}
-
-/** A rule from the isolate's cache, or from D1 when the cache does not have it (yet). */
-async function ruleOf(db: D1Database, id: string, now: number): Promise<AlertRule | null> {
-  const cached = (await cachedRules(db, now)).find((r) => r.id === id);
-  if (cached) return cached;
-  const row = await getRuleRow(db, id);
-  return row ? toAlertRule(row) : null;
 }
 
 function runUrl(alerts: ResolvedAlerts, runId: string | null): string | null {
@@ -63,17 +55,18 @@ export async function deliverAlert(env: DeliverEnv, alerts: ResolvedAlerts, aler
   const row = await getAlertRow(db, alertId);
   if (!row || row.state === 'delivered') return { ack: true };
   if (row.state === 'failed' && row.attempts >= alerts.maxAttempts) return { ack: false, delaySeconds: retryDelaySeconds(alerts, row.attempts) };
+  const ruleRow = await getRuleRow(db, row.rule_id);
   const at = new Date(now).toISOString();
-  const rule = await ruleOf(db, row.rule_id, now);
-  if (!rule) {
+  if (!ruleRow) {
     await writeAlert(env, [failDelivery(alertId, [], `rule ${row.rule_id} was deleted before its alert was delivered`, true)], alertId, at);
     return { ack: true };
   }
+  const rule = toAlertRule(ruleRow);
   const summary = (parseJsonColumn(row.details) as { cooldown_summary?: unknown } | null)?.cooldown_summary === true;
-  const close = summary && row.state === 'fired' ? [closeSummary(rule.id, alertId, now + rule.cooldown_ms)] : [];
-  const written = await writeAlert(env, [...close, startDelivery(alertId)], alertId, at);
-  const started = written.results[close.length]?.results[0] as AlertRow | undefined;
-  if (!started) return { ack: true };
+  if (summary && row.state === 'fired') await writeBatch(db, [closeSummary(rule.id, alertId, now + rule.cooldown_ms)]);
+
+  await writeAlert(env, [startDelivery(alertId)], alertId, at);
+  const started = (await getAlertRow(db, alertId))!;
   const reached = new Set((parseJsonColumn(started.delivered_to) as number[] | null) ?? []);
   const notification = notificationOf(started, rule, alerts);
   const context = { secret: env.ALERT_WEBHOOK_SECRET ?? alerts.webhookSecret, emailFrom: alerts.emailFrom, timeoutMs: alerts.timeoutMs, email: env.ALERT_EMAIL };

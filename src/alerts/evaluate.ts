@@ -2,7 +2,7 @@ import type { AlertRule } from '../shared/alerts.js';
 import { parseJsonColumn } from '../shared/json.js';
 import type { RunRow } from '../store/rows.js';
 import { claimFiring } from '../store/alerts.js';
-import { runBatch } from '../store/batch.js';
+import { writeBatch } from '../store/batch.js';
 import { getRunRow } from '../store/runs.js';
 import { fire, type FireEnv, type Firing } from './fire.js';
 import type { Signal } from './messages.js';
@@ -48,26 +48,23 @@ function windowText(ms: number): string {
 }
 
 async function windowed(env: FireEnv, rule: AlertRule, run: RunRow, now: number): Promise<void> {
-  const key = `n|${rule.id}|${run.id}`;
-  const candidate = crypto.randomUUID();
+  if (!(await claimFiring(env.DB, `n|${rule.id}|${run.id}`, now))) return;
   const at = run.completed_at ? Date.parse(run.completed_at) : now;
-  const count = countEndedRun(rule, Number.isFinite(at) ? at : now, runDurationMs(run, now), run.status !== 'Completed', key, candidate);
-  const [claim] = await runBatch(env.DB, [claimFiring(key, candidate, now), count]);
-  if (claim!.results.length === 0) return;
+  await writeBatch(env.DB, [countEndedRun(rule, Number.isFinite(at) ? at : now, runDurationMs(run, now), run.status !== 'Completed')]);
   const stats = await readWindowStats(env.DB, rule, now);
   if (stats.runs < (rule.min_runs ?? 1)) return;
   const threshold = rule.threshold ?? 0;
   const over = windowText(rule.window_ms ?? 0);
-  const windowKey = `${rule.id}|w${Math.floor(now / (rule.window_ms ?? 1))}`;
+  const key = `${rule.id}|w${Math.floor(now / (rule.window_ms ?? 1))}`;
   const details = { window: stats, threshold, window_ms: rule.window_ms };
   if (rule.kind === 'failure_rate') {
     const rate = stats.failed / stats.runs;
     if (rate <= threshold) return;
     const summary = `Failure rate ${Math.round(rate * 100)}% (${stats.failed} of ${stats.runs} runs) over ${over} is above ${Math.round(threshold * 100)}%`;
-    await fire(env, rule, { key: windowKey, run_id: null, workflow: rule.scope.workflow ?? null, summary, details }, now);
+    await fire(env, rule, { key, run_id: null, workflow: rule.scope.workflow ?? null, summary, details }, now);
   } else if (stats.p95_ms !== null && stats.p95_ms > threshold) {
     const summary = `p95 duration ${stats.p95_ms} ms of ${stats.runs} runs over ${over} is above ${threshold} ms`;
-    await fire(env, rule, { key: windowKey, run_id: null, workflow: rule.scope.workflow ?? null, summary, details }, now);
+    await fire(env, rule, { key, run_id: null, workflow: rule.scope.workflow ?? null, summary, details }, now);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { AlertRule } from '../shared/alerts.js';
 import { publisherFor, publishSafely } from '../live/publish.js';
-import { appendAlertEvent, claimFiring, foldIntoCooldown, insertAlert, openCooldown } from '../store/alerts.js';
-import { runBatch, writeBatch, type WriteResult } from '../store/batch.js';
+import { appendAlertEvent, claimFiring, claimSummary, firingAlert, foldIntoSummary, insertAlert, openCooldown } from '../store/alerts.js';
+import { writeBatch } from '../store/batch.js';
 import type { Statement } from '../store/statement.js';
 import { randomHex } from '../service/access.js';
 import type { AlertMessage } from './messages.js';
@@ -31,10 +31,9 @@ function alertId(): string {
 }
 
 /** Writes alert statements with the alert's event, and publishes the event live. */
-export async function writeAlert(env: FireEnv, statements: Statement[], id: string, now: string): Promise<WriteResult> {
-  const written = await writeBatch(env.DB, [...statements, appendAlertEvent(id, now)]);
-  await publishSafely(publisherFor(env), written.events);
-  return written;
+export async function writeAlert(env: FireEnv, statements: Statement[], id: string, now: string): Promise<void> {
+  const { events } = await writeBatch(env.DB, [...statements, appendAlertEvent(id, now)]);
+  await publishSafely(publisherFor(env), events);
 }
 
 async function send(env: FireEnv, message: AlertMessage, delaySeconds = 0): Promise<void> {
@@ -54,25 +53,27 @@ function summaryParts(rule: AlertRule, latest: string): [string, string] {
  */
 export async function fire(env: FireEnv, rule: AlertRule, firing: Firing, now = Date.now()): Promise<FireOutcome> {
   const db = env.DB;
+  if (!(await claimFiring(db, firing.key, now))) return 'repeat';
   const id = alertId();
   const at = new Date(now).toISOString();
-  const [claim, opened] = await runBatch(db, [claimFiring(firing.key, id, now), openCooldown(rule.id, firing.key, id, now, now + rule.cooldown_ms)]);
-  if (claim!.results.length === 0) return 'repeat';
   const alert = { id, rule, run_id: firing.run_id, workflow: firing.workflow, fired_at: at };
-  if (opened!.results.length > 0) {
-    await writeAlert(env, [insertAlert({ ...alert, summary: firing.summary, details: firing.details })], id, at);
+  if (await openCooldown(db, rule.id, now, now + rule.cooldown_ms)) {
+    await writeAlert(env, [insertAlert({ ...alert, summary: firing.summary, details: firing.details }), firingAlert(firing.key, id)], id, at);
     await send(env, { kind: 'deliver', alert_id: id });
     return 'sent';
   }
-  const parts = summaryParts(rule, firing.summary);
+  const claimed = await claimSummary(db, rule.id, id);
   const details = { ...firing.details, latest: firing.summary, cooldown_summary: true };
-  const [claimed] = await runBatch<{ summary_id: string; until: number }>(db, foldIntoCooldown(rule.id, firing.key, id, parts, details));
-  const cooldown = claimed!.results[0];
-  if (cooldown?.summary_id === id) {
-    await writeAlert(env, [insertAlert({ ...alert, run_id: null, workflow: null, summary: parts.join('1'), details })], id, at);
-    await send(env, { kind: 'deliver', alert_id: id }, Math.max(1, Math.ceil((cooldown.until - now) / 1000)));
+  if (claimed?.summary_id === id) {
+    const summary = { ...alert, run_id: null, workflow: null, summary: summaryParts(rule, firing.summary).join('1'), details };
+    await writeAlert(env, [insertAlert(summary), firingAlert(firing.key, id)], id, at);
+    await send(env, { kind: 'deliver', alert_id: id }, Math.max(1, Math.ceil((claimed.until - now) / 1000)));
     return 'summary';
   }
-  if (cooldown) await writeAlert(env, [], cooldown.summary_id, at);
+  if (!claimed) {
+    // the cooldown was closed between the two statements: this firing opens the next one
+    return fire(env, rule, { ...firing, key: `${firing.key}|again` }, now);
+  }
+  await writeAlert(env, [foldIntoSummary(claimed.summary_id, summaryParts(rule, firing.summary), details), firingAlert(firing.key, claimed.summary_id)], claimed.summary_id, at);
   return 'folded';
 }

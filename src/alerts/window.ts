@@ -27,13 +27,10 @@ export function binUpperMs(bin: number): number {
   return Math.round(2 ** ((bin + 1) / 4) - 1);
 }
 
-/**
- * Counts one ended run in a windowed rule's counters (the bucket of `at`), in the batch that claims
- * the count's firing `key` for `candidate` (so a repeated signal counts nothing).
- */
-export function countEndedRun(rule: AlertRule, at: number, durationMs: number, failed: boolean, key: string, candidate: string): Statement {
+/** Counts one ended run in a windowed rule's counters (the bucket of `at`). */
+export function countEndedRun(rule: AlertRule, at: number, durationMs: number, failed: boolean): Statement {
   const size = bucketMs(rule);
-  return countRun(rule.id, Math.floor(at / size) * size, durationBin(durationMs), failed, key, candidate);
+  return countRun(rule.id, Math.floor(at / size) * size, durationBin(durationMs), failed);
 }
 
 /**

@@ -140,6 +140,11 @@ export function insertAlert(alert: NewAlert): Statement {
   );
 }
 
+/** One more firing folded into a cooldown summary, whose line is `before`, the new count, `after`. */
+export function foldIntoSummary(id: string, [before, after]: [string, string], details: Record<string, unknown>): Statement {
+  return sql(`UPDATE alerts SET count = count + 1, summary = ? || (count + 1) || ?, details = ? WHERE id = ? AND state = 'fired'`, before, after, JSON.stringify(details), id);
+}
+
 /** One alert by id. */
 export async function getAlertRow(db: D1Database, id: string): Promise<AlertRow | null> {
   return db.prepare('SELECT * FROM alerts WHERE id = ?').bind(id).first<AlertRow>();
@@ -211,53 +216,44 @@ export function appendAlertEvent(id: string, now: string): Statement {
 }
 
 /**
- * Claims a firing (a rule and a run, or a rule and a window) for the alert `candidate` would be:
- * the first claim returns its key, a repeat (a redelivered message, a second sweep) nothing. The
- * statements after it in the batch act only when it claimed ({@link CLAIMED}).
+ * Claims a firing (a rule and a run, or a rule and a window): the first claim gets `true`, a
+ * repeat (a redelivered message, a second sweep) `false`.
  */
-export function claimFiring(key: string, candidate: string, at: number): Statement {
-  return sql('INSERT INTO alert_firings (key, alert_id, at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING RETURNING key', key, candidate, at);
+export async function claimFiring(db: D1Database, key: string, at: number): Promise<boolean> {
+  const row = await db.prepare('INSERT INTO alert_firings (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING key').bind(key, at).first();
+  return row !== null;
 }
 
-/** True in SQL when the firing `key` was claimed by `candidate` (two parameters: key, candidate). */
-const CLAIMED = 'EXISTS (SELECT 1 FROM alert_firings WHERE key = ? AND alert_id = ?)';
-
-/**
- * Opens a rule's cooldown until `until` when the firing was claimed and no cooldown is open at
- * `now`; returns a row when it opened it (the firing is sent at once).
- */
-export function openCooldown(ruleId: string, key: string, candidate: string, now: number, until: number): Statement {
-  return sql(
-    `INSERT INTO alert_cooldowns (rule_id, until, summary_id) SELECT ?, ?, NULL WHERE ${CLAIMED}
-     ON CONFLICT (rule_id) DO UPDATE SET until = excluded.until, summary_id = NULL WHERE alert_cooldowns.until <= ?
-     RETURNING rule_id`,
-    ruleId,
-    until,
-    key,
-    candidate,
-    now,
-  );
+/** Notes which alert a firing went to. */
+export function firingAlert(key: string, alertId: string): Statement {
+  return sql('UPDATE alert_firings SET alert_id = ? WHERE key = ?', alertId, key);
 }
 
 /**
- * A firing within the open cooldown: `candidate` becomes the cooldown's summary when it has none
- * (the first statement returns the summary's id and the cooldown's end); otherwise the firing is
- * folded into the summary (its count and line, `before` + count + `after`) and noted as its.
+ * Opens a rule's cooldown when none is open at `now`.
+ * @returns true when this call opened it (the firing is sent at once), false when one is open
  */
-export function foldIntoCooldown(ruleId: string, key: string, candidate: string, [before, after]: [string, string], details: Record<string, unknown>): Statement[] {
-  const summary = '(SELECT summary_id FROM alert_cooldowns WHERE rule_id = ?)';
-  return [
-    sql('UPDATE alert_cooldowns SET summary_id = coalesce(summary_id, ?) WHERE rule_id = ? RETURNING summary_id, until', candidate, ruleId),
-    sql(
-      `UPDATE alerts SET count = count + 1, summary = ? || (count + 1) || ?, details = ? WHERE id = ${summary} AND id IS NOT ? AND state = 'fired'`,
-      before,
-      after,
-      JSON.stringify(details),
-      ruleId,
-      candidate,
-    ),
-    sql(`UPDATE alert_firings SET alert_id = ${summary} WHERE key = ?`, ruleId, key),
-  ];
+export async function openCooldown(db: D1Database, ruleId: string, now: number, until: number): Promise<boolean> {
+  const row = await db
+    .prepare(
+      `INSERT INTO alert_cooldowns (rule_id, until, summary_id) VALUES (?, ?, NULL)
+       ON CONFLICT (rule_id) DO UPDATE SET until = excluded.until, summary_id = NULL WHERE alert_cooldowns.until <= ?
+       RETURNING rule_id`,
+    )
+    .bind(ruleId, until, now)
+    .first();
+  return row !== null;
+}
+
+/**
+ * The open cooldown's summary alert: `candidate` becomes it when the cooldown has none yet.
+ * @returns the summary's id and the cooldown's end, or null when no cooldown is open
+ */
+export async function claimSummary(db: D1Database, ruleId: string, candidate: string): Promise<{ summary_id: string; until: number } | null> {
+  return db
+    .prepare('UPDATE alert_cooldowns SET summary_id = coalesce(summary_id, ?) WHERE rule_id = ? RETURNING summary_id, until')
+    .bind(candidate, ruleId)
+    .first<{ summary_id: string; until: number }>();
 }
 
 /** The summary is being sent: later firings start a new summary, within a new cooldown. */
@@ -275,17 +271,15 @@ export async function dueSummaries(db: D1Database, now: number, limit: number): 
   ).results;
 }
 
-/** Counts one ended run for a windowed rule, when the count's firing `key` was claimed by `candidate`. */
-export function countRun(ruleId: string, bucket: number, bin: number, failed: boolean, key: string, candidate: string): Statement {
+/** Counts one ended run for a windowed rule. */
+export function countRun(ruleId: string, bucket: number, bin: number, failed: boolean): Statement {
   return sql(
-    `INSERT INTO alert_counters (rule_id, bucket, bin, runs, failed) SELECT ?, ?, ?, 1, ? WHERE ${CLAIMED}
+    `INSERT INTO alert_counters (rule_id, bucket, bin, runs, failed) VALUES (?, ?, ?, 1, ?)
      ON CONFLICT (rule_id, bucket, bin) DO UPDATE SET runs = runs + 1, failed = failed + excluded.failed`,
     ruleId,
     bucket,
     bin,
     failed ? 1 : 0,
-    key,
-    candidate,
   );
 }
 
