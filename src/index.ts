@@ -39,3 +39,17 @@ export type {
   EventRecord,
   StoredError,
 } from './shared/types.js';
+export type {
+  AlertKind,
+  AlertScope,
+  AlertDestination,
+  AlertRuleInput,
+  AlertRule,
+  AlertState,
+  AlertRecord,
+  AlertFilters,
+  StuckStatus,
+} from './shared/alerts.js';
+export type { AlertOptions } from './alerts/options.js';
+export { verifyWebhookSignature, signWebhook, SIGNATURE_HEADER, ID_HEADER, TIMESTAMP_HEADER } from './shared/webhook-signature.js';
+export type { VerifyOptions, HeadersLike } from './shared/webhook-signature.js';

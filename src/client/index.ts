@@ -39,6 +39,17 @@ export type {
   TopError,
 } from '../shared/metrics.js';
 export type {
+  AlertKind,
+  AlertScope,
+  AlertDestination,
+  AlertRuleInput,
+  AlertRule,
+  AlertState,
+  AlertRecord,
+  AlertFilters,
+  StuckStatus,
+} from '../shared/alerts.js';
+export type {
   WorkflowRecord,
   RunRecord,
   StepRecord,
@@ -49,3 +60,5 @@ export type {
   StoredError,
 } from '../shared/types.js';
 export type { JsonObject, JsonValue } from '../shared/json.js';
+export { verifyWebhookSignature, signWebhook, SIGNATURE_HEADER, ID_HEADER, TIMESTAMP_HEADER } from '../shared/webhook-signature.js';
+export type { VerifyOptions, HeadersLike } from '../shared/webhook-signature.js';

@@ -124,7 +124,9 @@ function operation(name: RouteName, spec: RouteSpec, path: string, bodyId: strin
     responses[status] =
       typeof answer === 'string'
         ? { description: answer, content: { 'application/json': { schema: { $ref: `${COMPONENTS}${answer}` } } } }
-        : { description: answer.description, content: { [answer.type]: {} } };
+        : 'type' in answer
+          ? { description: answer.description, content: { [answer.type]: {} } }
+          : { description: answer.description };
   }
   responses.default = { $ref: '#/components/responses/Error' };
   return {

@@ -12,7 +12,7 @@ export function registerRoutes(router: ServiceRouter, handlers: RouteHandlers, o
   for (const name of Object.keys(ROUTES) as RouteName[]) {
     const spec: RouteSpec = ROUTES[name];
     const handle = handlers[name] as (call: RouteCall<RouteSpec>) => Response | Promise<Response>;
-    const method = spec.method.toLowerCase() as 'get' | 'post' | 'delete';
+    const method = spec.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
     router[method](spec.path, async (request, env, ctx) => {
       const where = `${spec.method} /api${spec.path.replace(/:(\w+)/g, (_, p: string) => param(request, p))}`;
       const query = spec.query ? readQuery(request, spec.query, where) : undefined;

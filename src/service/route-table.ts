@@ -2,6 +2,7 @@ import type { IRequest } from 'itty-router';
 import type * as z from 'zod/mini';
 import type { ResponseName } from '../shared/response-schemas.js';
 import type { AnySchema } from '../shared/validate.js';
+import { alertListQuerySchema, alertRuleInputSchema, muteRuleSchema } from '../alerts/schemas.js';
 import { auditQuerySchema, createKeySchema } from './access-schemas.js';
 import type { RouteEnv } from './context.js';
 import { metricsQuerySchema } from './metrics-schema.js';
@@ -13,9 +14,14 @@ export interface OtherContent {
   description: string;
 }
 
+/** An answer with no body, such as a 204. */
+export interface NoContent {
+  description: string;
+}
+
 /** One route of the REST API, as the router registers it and the OpenAPI document describes it. */
 export interface RouteSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** The path under `/api`, in itty-router's syntax (`/runs/:id`). */
   path: string;
   /** One line for the document. */
@@ -26,8 +32,8 @@ export interface RouteSpec {
   body?: AnySchema;
   /** A body that is not JSON, which the handler reads itself. */
   otherBody?: OtherContent;
-  /** Each success status and its answer: a JSON body named in `RESPONSES`, or other content. */
-  responses: Readonly<Record<number, ResponseName | OtherContent>>;
+  /** Each success status and its answer: a JSON body named in `RESPONSES`, other content, or none. */
+  responses: Readonly<Record<number, ResponseName | OtherContent | NoContent>>;
 }
 
 /**
@@ -119,6 +125,28 @@ export const ROUTES = {
     query: metricsQuerySchema,
     responses: { 200: 'MetricsReport' },
   },
+  listAlertRules: { method: 'GET', path: '/alerts/rules', summary: 'The alert rules: those of the service options and those created here.', responses: { 200: 'AlertRuleList' } },
+  createAlertRule: {
+    method: 'POST',
+    path: '/alerts/rules',
+    summary: 'Create an alert rule (see docs/alerts.md).',
+    body: alertRuleInputSchema,
+    responses: { 201: 'AlertRule' },
+  },
+  muteAlertRule: {
+    method: 'PATCH',
+    path: '/alerts/rules/:id',
+    summary: 'Mute an alert rule until a time, or unmute it (null).',
+    body: muteRuleSchema,
+    responses: { 200: 'AlertRule' },
+  },
+  deleteAlertRule: {
+    method: 'DELETE',
+    path: '/alerts/rules/:id',
+    summary: 'Delete an alert rule created over the API (rules of the service options can only be muted).',
+    responses: { 204: { description: 'Deleted.' } },
+  },
+  listAlerts: { method: 'GET', path: '/alerts', summary: 'The alerts fired, newest first, filtered and paged.', query: alertListQuerySchema, responses: { 200: 'AlertPage' } },
   openApi: {
     method: 'GET',
     path: '/openapi.json',

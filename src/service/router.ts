@@ -8,6 +8,7 @@ import { errorResponse } from './error-handler.js';
 import type { ResolvedOptions } from './options.js';
 import { requiredPermission } from './permissions.js';
 import { registerRoutes } from './register-routes.js';
+import { alertHandlers } from './routes/alerts.js';
 import { controlHandlers } from './routes/control.js';
 import { exportHandlers } from './routes/export.js';
 import { keyHandlers } from './routes/keys.js';
@@ -62,6 +63,7 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
       ...keyHandlers(),
       ...exportHandlers(),
       ...metricsHandlers(context),
+      ...alertHandlers(context),
       ...openApiHandlers(),
     },
     options,

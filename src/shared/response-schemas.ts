@@ -8,6 +8,7 @@ import {
   runRecordSchema,
   workflowRecordSchema,
 } from './record-schemas.js';
+import { ALERT_KINDS, ALERT_STATES } from './alerts.js';
 import { RUN_STATUSES } from './status.js';
 
 /**
@@ -131,6 +132,56 @@ export const metricsReportSchema = z.object({
   relative_error: z.number(),
 });
 
+const alertScopeSchema = z.object({
+  workflow: z.optional(z.string()),
+  ref_type: z.optional(z.string()),
+  metadata_key: z.optional(z.string()),
+  metadata_value: z.optional(z.string()),
+});
+
+/** An alert rule as stored (`shared/alerts.ts` `AlertRule`), its durations in milliseconds. */
+export const alertRuleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+  scope: alertScopeSchema,
+  statuses: z.optional(z.array(z.string())),
+  status: z.optional(z.string()),
+  after_ms: z.optional(z.number()),
+  retries: z.optional(z.number()),
+  threshold: z.optional(z.number()),
+  window_ms: z.optional(z.number()),
+  min_runs: z.optional(z.number()),
+  destinations: z.array(
+    z.union([
+      z.object({ type: z.literal('webhook'), url: z.string() }),
+      z.object({ type: z.literal('slack'), url: z.string() }),
+      z.object({ type: z.literal('email'), to: z.string() }),
+    ]),
+  ),
+  cooldown_ms: z.number(),
+  muted_until: z.nullable(z.string()),
+  source: z.enum(['options', 'api']),
+  created_at: z.string(),
+});
+
+/** One firing of a rule, or a cooldown summary of several (`shared/alerts.ts` `AlertRecord`). */
+export const alertRecordSchema = z.object({
+  id: z.string(),
+  rule_id: z.string(),
+  rule_name: z.string(),
+  kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+  run_id: z.nullable(z.string()),
+  workflow: z.nullable(z.string()),
+  summary: z.string(),
+  count: z.number(),
+  state: z.enum(ALERT_STATES as [string, ...string[]]),
+  attempts: z.number(),
+  last_error: z.nullable(z.string()),
+  fired_at: z.string(),
+  delivered_at: z.nullable(z.string()),
+});
+
 /**
  * Every answer a route may give, by name: a route of the table names its answer here, so that the
  * Worker, which does not describe itself at run time, never loads these schemas.
@@ -153,6 +204,9 @@ export const RESPONSES = {
   KeyList: keyListSchema,
   ImportResult: importResultSchema,
   MetricsReport: metricsReportSchema,
+  AlertRule: alertRuleSchema,
+  AlertRuleList: z.object({ rules: z.array(alertRuleSchema) }),
+  AlertPage: pageOf(alertRecordSchema),
   ErrorBody: errorBodySchema,
 } as const;
 

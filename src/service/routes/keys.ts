@@ -6,17 +6,13 @@ import { nowIso } from '../../ingest/serialize.js';
 import { auditStatement, listAudit } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
 import { getKey, insertKey, listKeys, revokeKey, toApiKey, type ApiKeyRow } from '../../store/keys.js';
-import { digestHex, forgetKeys, hashKey } from '../access.js';
+import { forgetKeys, hashKey, randomHex } from '../access.js';
 import { callerOf, json, param } from '../context.js';
 import type { RouteHandlers } from '../route-table.js';
 import { serviceDb } from '../storage.js';
 
 /** Stored keys start with this, so that they are easy to recognise (and to scan for in leaks). */
 export const KEY_PREFIX = 'ffk_';
-
-function randomHex(bytes: number): string {
-  return digestHex(crypto.getRandomValues(new Uint8Array(bytes)).buffer);
-}
 
 /**
  * `GET /api/me` (any key: who it is), and for admin keys `POST /api/keys`, `GET /api/keys`,
