@@ -5,6 +5,8 @@ import type { KeyScopes } from '../../shared/access.js';
 import type { RunRecord } from '../../shared/types.js';
 import { errorText, isUnauthorized } from './api.js';
 import type { AppContext } from './context.js';
+import { createAlertFeed } from './alert-feed.js';
+import { alertsByRun } from './alerts-model.js';
 import { createCountsBar } from './counts-bar.js';
 import { h, type View } from './dom.js';
 import { createFiltersForm } from './filters-form.js';
@@ -14,6 +16,8 @@ import { createRunTable } from './run-table.js';
 
 /** Runs per page of the list. */
 const PAGE_SIZE = 25;
+/** Recent alerts read for the marks on runs. */
+const RECENT_ALERTS = 100;
 
 /**
  * The live topic that covers a filter: the business object, else the workflow, else everything;
@@ -50,6 +54,8 @@ export function listView(ctx: AppContext, filters: Filters): View {
   const counts = createCountsBar(filters.status, (status) => go({ ...filters, status }));
   const table = createRunTable();
   const more = h('button', { type: 'button', class: 'button more', hidden: true }, 'Load older runs');
+  // the recent alerts mark their runs in the table
+  const alerts = createAlertFeed((f) => client.listAlerts(f), { limit: RECENT_ALERTS }, () => table.setAlerts(alertsByRun(alerts.alerts)));
   const element = h('section', { class: 'list-view', 'aria-label': 'Runs' }, form.element, counts.element, table.element, more);
 
   const fail = (error: unknown) => {
@@ -63,6 +69,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
   };
   const loadCounts = () => client.countRuns(countFilters).then((c) => !disposed && counts.set(c), fail);
   const loadFirst = async () => {
+    alerts.load().catch(fail);
     try {
       const page = await client.listRuns({ ...filters, limit: PAGE_SIZE });
       if (disposed) return;
@@ -106,7 +113,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
         // A fresh start (first connect, or a resume the log could not serve) may have missed changes.
         onInitialData: () => void Promise.all([loadFirst(), loadCounts()]),
         onUpdate: (event) => {
-          if (event.kind !== 'run') return;
+          if (alerts.apply(event) || event.kind !== 'run') return;
           rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
           render();
           refreshCounts();

@@ -4,7 +4,8 @@ import type { AppContext } from './context.js';
 import { h, replaceChildren, type View } from './dom.js';
 import { listView } from './list-view.js';
 import { createNotices } from './notices.js';
-import { listHash, parseRoute } from './routes.js';
+import { ALERTS_HASH, listHash, parseRoute } from './routes.js';
+import { alertsView } from './alerts-view.js';
 import { runView } from './run-view.js';
 import { forgetKey, savedKey, saveKey } from './session.js';
 import { signInView } from './sign-in.js';
@@ -57,9 +58,10 @@ function showDashboard(api: Api): void {
     const next = parseRoute(location.hash);
     view?.dispose();
     if (next.view === 'list') lastList = listHash(next.filters);
-    view = next.view === 'list' ? listView(ctx, next.filters) : runView(ctx, next.id);
+    if (next.view === 'alerts') view = alertsView(ctx);
+    else view = next.view === 'list' ? listView(ctx, next.filters) : runView(ctx, next.id);
     replaceChildren(main, view.element);
-    document.title = next.view === 'list' ? 'Runs · Flowflare' : `Run ${next.id} · Flowflare`;
+    document.title = next.view === 'alerts' ? 'Alerts · Flowflare' : next.view === 'list' ? 'Runs · Flowflare' : `Run ${next.id} · Flowflare`;
   }
 
   const header = h(
@@ -68,6 +70,7 @@ function showDashboard(api: Api): void {
     // focuses the content without touching the hash, which holds the route
     h('button', { type: 'button', class: 'skip-link', onclick: () => main.focus() }, 'Skip to content'),
     h('a', { href: '#/', class: 'brand' }, 'Flowflare'),
+    h('a', { href: ALERTS_HASH, class: 'nav-link nav-alerts' }, 'Alerts'),
     connection.element,
     h('span', { class: 'signed-in', title: 'The key this page uses' }, `${api.caller.name} · ${api.caller.role}`),
     h('button', { type: 'button', class: 'button sign-out', onclick: () => signOut() }, 'Sign out'),

@@ -8,8 +8,8 @@ export interface Filters {
   ref_id?: string;
 }
 
-/** What the page shows: the run list (with filters) or one run. */
-export type Route = { view: 'list'; filters: Filters } | { view: 'run'; id: string };
+/** What the page shows: the run list (with filters), one run, or the alerts. */
+export type Route = { view: 'list'; filters: Filters } | { view: 'run'; id: string } | { view: 'alerts' };
 
 const FILTER_KEYS = ['workflow', 'status', 'ref_type', 'ref_id'] as const;
 
@@ -18,6 +18,7 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const run = /^\/runs\/([^/?]+)/.exec(path);
   if (run) return { view: 'run', id: decodeURIComponent(run[1]!) };
+  if (/^\/alerts\/?(\?|$)/.test(path)) return { view: 'alerts' };
   const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
   const filters: Filters = {};
   for (const key of FILTER_KEYS) {
@@ -39,3 +40,6 @@ export function listHash(filters: Filters): string {
 export function runHash(id: string): string {
   return `#/runs/${encodeURIComponent(id)}`;
 }
+
+/** The hash of the alerts page. */
+export const ALERTS_HASH = '#/alerts';
