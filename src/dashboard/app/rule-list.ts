@@ -117,7 +117,7 @@ export function createRuleList(ctx: AppContext, reload: () => void): { element: 
             h('td', { 'data-label': 'Sends to' }, rule.destinations.map((d) => h('span', { class: 'destination-label' }, d.type === 'email' ? `email ${d.to}` : `${d.type} ${hostOf(d.url)}`))),
             h('td', { 'data-label': 'Cooldown' }, formatDuration(rule.cooldown_ms)),
             h('td', { 'data-label': 'Muted' }, isMuted(rule) ? h('time', { datetime: rule.muted_until! }, `until ${formatTime(rule.muted_until)}`) : 'No'),
-            h('td', { 'data-label': 'Actions', class: 'rule-actions' }, buttons(rule)),
+            h('td', { 'data-label': 'Actions' }, h('div', { class: 'rule-actions' }, buttons(rule))),
           ),
         ),
       );
