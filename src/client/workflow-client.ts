@@ -17,7 +17,6 @@ import type { TopicQuery } from '../browser/protocol.js';
 import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
 import type { ArchivedRun } from '../shared/archive-format.js';
-import type { AlertFilters, AlertRecord, AlertRule, AlertRuleInput } from '../shared/alerts.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -260,30 +259,5 @@ export class WorkflowClient {
   /** Restores runs in the archive format (an export, or an R2 archive file gunzipped) (admin keys only). */
   importRuns(ndjson: string): Promise<{ runs: number; restored: number; skipped: number }> {
     return this.#transport.requestText('/api/import', ndjson, 'application/x-ndjson');
-  }
-
-  /** Alert rules. */
-  listAlertRules(): Promise<{ rules: AlertRule[] }> {
-    return this.#transport.request('GET', '/api/alerts/rules');
-  }
-
-  /** Creates an alert rule. */
-  createAlertRule(input: AlertRuleInput): Promise<AlertRule> {
-    return this.#transport.request('POST', '/api/alerts/rules', input);
-  }
-
-  /** Mutes a rule until a time, or unmutes it with null. */
-  muteAlertRule(id: string, until: Date | string | null): Promise<AlertRule> {
-    return this.#transport.request('PATCH', `/api/alerts/rules/${encodeURIComponent(id)}`, { muted_until: until instanceof Date ? until.toISOString() : until });
-  }
-
-  /** Deletes a rule. */
-  deleteAlertRule(id: string): Promise<void> {
-    return this.#transport.request('DELETE', `/api/alerts/rules/${encodeURIComponent(id)}`);
-  }
-
-  /** A page of alerts, newest first. */
-  listAlerts(filters: AlertFilters = {}): Promise<Page<AlertRecord>> {
-    return this.#transport.request('GET', `/api/alerts${queryString(filters)}`);
   }
 }

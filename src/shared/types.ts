@@ -99,7 +99,7 @@ export interface RunDetail extends RunRecord {
 }
 
 /** What an event in the log is about. */
-export type EventKind = 'run' | 'step' | 'attempt' | 'control' | 'alert';
+export type EventKind = 'run' | 'step' | 'attempt' | 'control';
 
 /** One entry of the append-only event log; `id` is the cursor for live updates and resume. */
 export interface EventRecord {
