@@ -39,3 +39,15 @@ export type {
   EventRecord,
   StoredError,
 } from './shared/types.js';
+export type {
+  AlertKind,
+  AlertScope,
+  AlertDestination,
+  AlertRuleInput,
+  AlertRule,
+  AlertState,
+  AlertRecord,
+  AlertFilters,
+  StuckStatus,
+} from './shared/alerts.js';
+export type { AlertOptions } from './alerts/options.js';

@@ -29,6 +29,17 @@ export type { Role, KeyScopes, ApiKeyRecord, CreatedApiKey, Caller, AuditEntry }
 export type { CreateKeyRequest } from '../service/access-schemas.js';
 export type { ArchivedRun } from '../shared/archive-format.js';
 export type {
+  AlertKind,
+  AlertScope,
+  AlertDestination,
+  AlertRuleInput,
+  AlertRule,
+  AlertState,
+  AlertRecord,
+  AlertFilters,
+  StuckStatus,
+} from '../shared/alerts.js';
+export type {
   WorkflowRecord,
   RunRecord,
   StepRecord,

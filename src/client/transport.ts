@@ -35,7 +35,7 @@ export class Transport {
   }
 
   /** Sends a request; resolves to the parsed JSON body of a 2xx response. */
-  async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     return parse<T>(await this.send(method, path, body, 'application/json'), method, path);
   }
 
@@ -63,7 +63,7 @@ export class Transport {
     return parse<T>(await this.send('POST', path, new RawBody(text, contentType), 'application/json'), 'POST', path);
   }
 
-  private async send(method: 'GET' | 'POST' | 'DELETE', path: string, body: unknown, accept: string): Promise<Response> {
+  private async send(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body: unknown, accept: string): Promise<Response> {
     const { serviceBinding, baseUrl, apiKey, timeoutMs } = this.#options;
     const origin = serviceBinding ? BINDING_ORIGIN : (baseUrl as string).replace(/\/+$/, '');
     const headers: Record<string, string> = { Authorization: `Bearer ${apiKey}`, Accept: accept };

@@ -17,6 +17,7 @@ import type { TopicQuery } from '../browser/protocol.js';
 import type { ApiKeyRecord, AuditEntry, Caller, CreatedApiKey } from '../shared/access.js';
 import type { CreateKeyRequest } from '../service/access-schemas.js';
 import type { ArchivedRun } from '../shared/archive-format.js';
+import type { AlertFilters, AlertRecord, AlertRule, AlertRuleInput } from '../shared/alerts.js';
 import { paginate } from './pagination.js';
 import { Transport, type ServiceBindingLike } from './transport.js';
 
@@ -260,4 +261,40 @@ export class WorkflowClient {
   importRuns(ndjson: string): Promise<{ runs: number; restored: number; skipped: number }> {
     return this.#transport.requestText('/api/import', ndjson, 'application/x-ndjson');
   }
+
+  /** Every alert rule: from the service options and from the API. */
+  listAlertRules(): Promise<{ rules: AlertRule[] }> {
+    return this.#transport.request('GET', '/api/alerts/rules');
+  }
+
+  /**
+   * Creates an alert rule (admin keys only).
+   * @example
+   * await client.createAlertRule({ name: 'charge failed', kind: 'run_failed', scope: { workflow: 'charge_card' }, destinations: [{ type: 'slack', url }] });
+   */
+  createAlertRule(input: AlertRuleInput): Promise<AlertRule> {
+    return this.#transport.request('POST', '/api/alerts/rules', input);
+  }
+
+  /** Mutes a rule until a time, or unmutes it with `null` (operate keys and above). */
+  muteAlertRule(id: string, until: Date | string | null): Promise<AlertRule> {
+    const muted_until = until instanceof Date ? until.toISOString() : until;
+    return this.#transport.request('PATCH', `/api/alerts/rules/${encodeURIComponent(id)}`, { muted_until });
+  }
+
+  /** Deletes a rule created over the API (admin keys only); rules from the options can only be muted. */
+  async deleteAlertRule(id: string): Promise<void> {
+    await this.#transport.request('DELETE', `/api/alerts/rules/${encodeURIComponent(id)}`);
+  }
+
+  /** One page of the alert history, newest first. */
+  listAlerts(filters: AlertFilters = {}): Promise<Page<AlertRecord>> {
+    return this.#transport.request('GET', `/api/alerts${queryString(filters)}`);
+  }
+
+  /** Every alert the filters select, newest first, across pages. */
+  allAlerts(filters: Omit<AlertFilters, 'cursor'> = {}): AsyncGenerator<AlertRecord, void, undefined> {
+    return paginate((cursor) => this.listAlerts({ ...filters, cursor }));
+  }
+
 }

@@ -20,6 +20,11 @@ export function digestHex(digest: ArrayBuffer): string {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** `bytes` random bytes as hex: ids of keys, rules and alerts. */
+export function randomHex(bytes: number): string {
+  return digestHex(crypto.getRandomValues(new Uint8Array(bytes)).buffer);
+}
+
 /** SHA-256 of a key, hex. */
 export async function hashKey(key: string): Promise<string> {
   return digestHex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));

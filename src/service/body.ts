@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { $ZodType, output } from 'zod/v4/core';
 import { FlowflareError, ValidationError } from '../shared/errors.js';
 import { parseWith } from '../shared/validate.js';
 
@@ -37,7 +37,7 @@ export async function readText(request: Request, limit: number): Promise<string>
  * Reads a JSON body within the size limit and validates it with a zod schema.
  * @param where names the route in error messages, such as `POST /api/runs`
  */
-export async function readJson<S extends z.ZodType>(request: Request, schema: S, limit: number, where: string): Promise<z.output<S>> {
+export async function readJson<S extends $ZodType>(request: Request, schema: S, limit: number, where: string): Promise<output<S>> {
   const text = await readText(request, limit);
   let value: unknown;
   try {
@@ -50,7 +50,7 @@ export async function readJson<S extends z.ZodType>(request: Request, schema: S,
 }
 
 /** Reads and validates a query string; a repeated parameter is an error. */
-export function readQuery<S extends z.ZodType>(request: Request, schema: S, where: string): z.output<S> {
+export function readQuery<S extends $ZodType>(request: Request, schema: S, where: string): output<S> {
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of new URL(request.url).searchParams) {
     const seen = query[key];

@@ -2,7 +2,7 @@ import { FlowflareError } from '../shared/errors.js';
 import type { ResolvedOptions } from './options.js';
 
 const ALLOWED_HEADERS = 'Authorization, X-API-Key, Content-Type, X-Flowflare-Bookmark';
-const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+const ALLOWED_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
 
 /**
  * True when a request may come from its `Origin`: no Origin (a Worker or server), the service's own

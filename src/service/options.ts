@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from '../dashboard/options.js';
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
+import { resolveAlerts, type AlertOptions, type ResolvedAlerts } from '../alerts/options.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { positiveDuration, resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
 
@@ -47,6 +48,11 @@ export interface WorkflowServiceOptions {
    * @default '24 hours'
    */
   idempotencyTtl?: string | number;
+  /**
+   * Alert rules, and how their notifications are signed and linked (see docs/alerts.md). Rules can
+   * also be created over `POST /api/alerts/rules`. @default { rules: [] }
+   */
+  alerts?: AlertOptions;
 }
 
 /** The bindings the workflow service reads from `env`. Workflow bindings sit beside them. */
@@ -71,6 +77,12 @@ export interface ServiceEnv {
    * types` may declare it (with or without the class).
    */
   WORKFLOW_TRACKER?: DurableObjectNamespace<WorkflowTracker> | DurableObjectNamespace;
+  /** Queue producer for alerts: tracking hands what may fire a rule to it, the service's `queue` handler delivers. */
+  ALERTS?: Queue;
+  /** Secret webhook notifications are signed with (`wrangler secret put ALERT_WEBHOOK_SECRET`). */
+  ALERT_WEBHOOK_SECRET?: string;
+  /** A `send_email` binding: alert rules with an email destination send through it. */
+  ALERT_EMAIL?: SendEmail;
 }
 
 /** Options with their defaults applied. */
@@ -87,6 +99,7 @@ export interface ResolvedOptions {
   dashboard: ResolvedDashboard | null;
   retention: ResolvedRetention;
   idempotencyTtlMs: number;
+  alerts: ResolvedAlerts;
 }
 
 /** Default largest request body, in bytes. */
@@ -104,6 +117,7 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
     dashboard: resolveDashboard(options.dashboard),
     retention: resolveRetention(options.retention),
     idempotencyTtlMs: positiveDuration(options.idempotencyTtl ?? '24 hours', 'idempotencyTtl'),
+    alerts: resolveAlerts(options.alerts),
   };
 }
 

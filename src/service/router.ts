@@ -7,6 +7,7 @@ import { assertOriginAllowed, preflightResponse, withCors } from './cors.js';
 import { errorResponse } from './error-handler.js';
 import type { ResolvedOptions } from './options.js';
 import { requiredPermission } from './permissions.js';
+import { alertRoutes } from './routes/alerts.js';
 import { controlRoutes } from './routes/control.js';
 import { runRoutes } from './routes/runs.js';
 import { startRoutes } from './routes/start.js';
@@ -54,5 +55,6 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
   tokenRoutes(router, context);
   keyRoutes(router, context);
   exportRoutes(router, context);
+  alertRoutes(router, context);
   return router;
 }

@@ -99,7 +99,7 @@ export interface RunDetail extends RunRecord {
 }
 
 /** What an event in the log is about. */
-export type EventKind = 'run' | 'step' | 'attempt' | 'control';
+export type EventKind = 'run' | 'step' | 'attempt' | 'control' | 'alert';
 
 /** One entry of the append-only event log; `id` is the cursor for live updates and resume. */
 export interface EventRecord {
@@ -110,7 +110,7 @@ export interface EventRecord {
   workflow_name: string | null;
   ref_type: string | null;
   ref_id: string | null;
-  /** The changed run, step or attempt as stored (runs omit `input_params`). */
+  /** The changed run, step or attempt as stored (runs omit `input_params`); for `alert`, the `AlertRecord`. */
   data: JsonObject;
   created_at: string;
 }

@@ -1,13 +1,13 @@
-import type { z } from 'zod';
+import { safeParse, type $ZodType, type output } from 'zod/v4/core';
 import { ValidationError } from './errors.js';
 
 /**
- * Parses `value` with a zod schema, or throws a {@link ValidationError} whose message names each
+ * Parses `value` with a zod (or `zod/mini`) schema, or throws a {@link ValidationError} whose message names each
  * offending field (`status: …`, `unknown field 'foo'`).
  * @param where prefix of the message, such as the function or route that was called
  */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
-  const result = schema.safeParse(value);
+export function parseWith<S extends $ZodType>(schema: S, value: unknown, where: string): output<S> {
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const unknown = result.error.issues.find((i) => i.code === 'unrecognized_keys');
   const parts = result.error.issues.map((issue) => {

@@ -6,7 +6,7 @@ import { nowIso } from '../../ingest/serialize.js';
 import { auditStatement, listAudit } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
 import { getKey, insertKey, listKeys, revokeKey, toApiKey, type ApiKeyRow } from '../../store/keys.js';
-import { digestHex, forgetKeys, hashKey } from '../access.js';
+import { forgetKeys, hashKey, randomHex } from '../access.js';
 import { auditQuerySchema, createKeySchema } from '../access-schemas.js';
 import { readJson, readQuery } from '../body.js';
 import { callerOf, json, param, type RouteContext, type ServiceRouter } from '../context.js';
@@ -14,10 +14,6 @@ import { serviceDb } from '../storage.js';
 
 /** Stored keys start with this, so that they are easy to recognise (and to scan for in leaks). */
 export const KEY_PREFIX = 'ffk_';
-
-function randomHex(bytes: number): string {
-  return digestHex(crypto.getRandomValues(new Uint8Array(bytes)).buffer);
-}
 
 /**
  * `GET /api/me` (any key: who it is), and for admin keys `POST /api/keys`, `GET /api/keys`,
