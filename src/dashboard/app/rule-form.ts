@@ -3,7 +3,8 @@ import { errorText } from './api.js';
 import { KIND_LABELS } from './alert-table.js';
 import type { AppContext } from './context.js';
 import { h } from './dom.js';
-import { ALERT_KINDS, ruleInputFrom } from './rule-input.js';
+import { ALERT_KINDS } from '../../shared/alerts.js';
+import { ruleInputFrom } from './rule-input.js';
 
 /** A labelled field of the form. */
 function field(label: string, id: string, control: HTMLElement, hint?: string): HTMLElement {

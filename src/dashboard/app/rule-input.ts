@@ -1,7 +1,4 @@
-import type { AlertDestination, AlertKind, AlertRuleInput, AlertScope } from '../../shared/alerts.js';
-
-/** The kinds of rule, in the order the form offers them. */
-export const ALERT_KINDS: readonly AlertKind[] = ['run_failed', 'run_stuck', 'step_retries', 'failure_rate', 'p95_duration'];
+import { ALERT_KINDS, type AlertDestination, type AlertKind, type AlertRuleInput, type AlertScope } from '../../shared/alerts.js';
 
 /** A rule from the form's fields, or what is wrong with them (the service checks the rest). */
 export type RuleFormResult = { input: AlertRuleInput } | { error: string };
