@@ -48,11 +48,11 @@ export function createRuleForm(ctx: AppContext, onCreated: (rule: AlertRule) => 
       { class: 'kind-fields' },
       h('legend', null, 'Fires when a run stays in one status'),
       field('Status', 'rule-status', h('select', { name: 'status', id: 'rule-status' }, ['Running', 'Queued', 'Waiting', 'Sleeping'].map((s) => h('option', { value: s }, s)))),
-      field('For longer than', 'rule-after', input('after', { placeholder: '30 minutes' })),
+      field('For longer than', 'rule-after', input('after', { placeholder: 'e.g. 30 minutes' })),
     ),
-    step_retries: h('fieldset', { class: 'kind-fields' }, h('legend', null, 'Fires when one step is retried'), field('More than (retries)', 'rule-retries', input('retries', { type: 'number', min: 0, step: 1, placeholder: '3' }))),
-    failure_rate: windowFields('failure_rate', 'Fires when the share of failed runs', field('Is above (0 to 1)', 'rule-rate', input('rate', { type: 'number', min: 0, max: 1, step: 'any', placeholder: '0.2' }))),
-    p95_duration: windowFields('p95_duration', 'Fires when the 95th percentile of run durations', field('Is above (ms)', 'rule-p95_ms', input('p95_ms', { type: 'number', min: 0, step: 1, placeholder: '60000' }))),
+    step_retries: h('fieldset', { class: 'kind-fields' }, h('legend', null, 'Fires when one step is retried'), field('More than (retries)', 'rule-retries', input('retries', { type: 'number', min: 0, step: 1, placeholder: 'e.g. 3' }))),
+    failure_rate: windowFields('failure_rate', 'Fires when the share of failed runs', field('Is above (0 to 1)', 'rule-rate', input('rate', { type: 'number', min: 0, max: 1, step: 'any', placeholder: 'e.g. 0.2' }))),
+    p95_duration: windowFields('p95_duration', 'Fires when the 95th percentile of run durations', field('Is above (ms)', 'rule-p95_ms', input('p95_ms', { type: 'number', min: 0, step: 1, placeholder: 'e.g. 60000' }))),
   };
   const showKind = () => {
     for (const [k, fieldset] of Object.entries(perKind)) {
@@ -69,7 +69,7 @@ export function createRuleForm(ctx: AppContext, onCreated: (rule: AlertRule) => 
   const form = h(
     'form',
     { class: 'rule-form', 'aria-label': 'New alert rule' },
-    h('div', { class: 'rule-grid' }, field('Name', 'rule-name', input('name', { required: true, placeholder: 'Payments failing' })), field('Watches', 'rule-kind', kind)),
+    h('div', { class: 'rule-grid' }, field('Name', 'rule-name', input('name', { required: true, placeholder: 'e.g. Payments failing' })), field('Watches', 'rule-kind', kind)),
     h(
       'fieldset',
       { class: 'scope-fields' },
@@ -87,7 +87,7 @@ export function createRuleForm(ctx: AppContext, onCreated: (rule: AlertRule) => 
       destinations,
       h('button', { type: 'button', class: 'button add-destination', onclick: () => destinations.appendChild(destinationRow()) }, 'Add destination'),
     ),
-    field('Cooldown', 'rule-cooldown', input('cooldown', { placeholder: '15 minutes' }), 'Within it, further firings fold into one summary.'),
+    field('Cooldown', 'rule-cooldown', input('cooldown', { placeholder: '15 minutes' }), 'Within it, further firings fold into one summary. Empty: 15 minutes.'),
     problem,
     h('div', { class: 'dialog-buttons' }, submit),
   );
@@ -120,7 +120,7 @@ function windowFields(kind: string, legend: string, threshold: HTMLElement): HTM
     { class: 'kind-fields' },
     h('legend', null, legend),
     threshold,
-    field('Over the last', `rule-window-${kind}`, input('window', { placeholder: '1 hour' }, `rule-window-${kind}`)),
-    field('With at least (runs)', `rule-min_runs-${kind}`, input('min_runs', { type: 'number', min: 1, step: 1, placeholder: '10' }, `rule-min_runs-${kind}`)),
+    field('Over the last', `rule-window-${kind}`, input('window', { placeholder: 'e.g. 1 hour' }, `rule-window-${kind}`)),
+    field('With at least (runs)', `rule-min_runs-${kind}`, input('min_runs', { type: 'number', min: 1, step: 1, placeholder: '10 when empty' }, `rule-min_runs-${kind}`)),
   );
 }
