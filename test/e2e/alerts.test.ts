@@ -1,16 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../src/shared/alerts.js';
-import { launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js';
+import { launchChromium, pageWatch, screenshot } from './support/browser.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { TEST_API_KEY } from './support/paths.js';
 import { serviceClient, serviceUrl, waitForRun } from './support/service.js';
 
 let browser: Browser;
 let receiver: Receiver;
-let watched: WatchedPage[] = [];
-/** Console errors a test expects (the browser logs refused requests as errors). */
-let expectedErrors: RegExp[] = [];
+const pages = pageWatch();
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -23,17 +21,12 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  const errors = watched.flatMap((w) => w.errors).filter((e) => !expectedErrors.some((re) => re.test(e)));
-  await Promise.all(watched.map((w) => w.context.close()));
-  watched = [];
-  expectedErrors = [];
-  expect(errors, 'console errors on the page').toEqual([]);
+  expect(await pages.closeAll(), 'console errors on the page').toEqual([]);
 });
 
 /** Opens the dashboard at `hash`, signed in with `key`, once its live connection is up. */
 async function openSignedIn(hash: string, key = TEST_API_KEY): Promise<Page> {
-  const w = await watchedPage(browser);
-  watched.push(w);
+  const w = await pages.open(browser);
   await w.page.goto(`${serviceUrl()}/${hash}`);
   await w.page.fill('#api-key', key);
   await w.page.click('form.sign-in button[type=submit]');
@@ -76,7 +69,7 @@ describe('alerts in the dashboard', () => {
     await alerts.uncheck('input[name=statuses][value=Terminated]');
     await alerts.fill('input[name=destination_target]', hook);
     // what the service refuses is named under the form, and what was typed stays
-    expectedErrors = [/status of 400/];
+    pages.expectErrors(/status of 400/);
     await alerts.fill('#rule-cooldown', 'soon');
     await alerts.click('.rule-form button[type=submit]');
     await alerts.locator('.rule-form .form-error', { hasText: 'cooldown' }).waitFor();

@@ -1,18 +1,17 @@
-import { subscribe } from '../../browser/subscribe.js';
 import type { AlertRule } from '../../shared/alerts.js';
-import { can, errorText, isUnauthorized } from './api.js';
+import { can } from './api.js';
 import { createAlertFeed } from './alert-feed.js';
 import { createAlertTable } from './alert-table.js';
 import type { AppContext } from './context.js';
 import { h, type View } from './dom.js';
+import { followOrPoll } from './follow.js';
 import { topicFor } from './list-view.js';
 import { createRuleForm } from './rule-form.js';
 import { createRuleList } from './rule-list.js';
+import { reportError } from './report-error.js';
 
 /** Alerts per page of the list. */
 const PAGE_SIZE = 25;
-/** How often the page is read again when no live topic covers the key's runs, in milliseconds. */
-const POLL_MS = 5000;
 
 /**
  * The alerts page: the rules (created, muted and deleted as the key's role allows) and the recent
@@ -22,9 +21,7 @@ export function alertsView(ctx: AppContext): View {
   const { client } = ctx.api;
   let disposed = false;
   const fail = (error: unknown) => {
-    if (disposed) return;
-    if (isUnauthorized(error)) ctx.signOut('The service refused the key.');
-    else ctx.notify(errorText(error), 'error');
+    if (!disposed) reportError(ctx, error);
   };
 
   const rules = createRuleList(ctx, () => void loadRules());
@@ -61,26 +58,19 @@ export function alertsView(ctx: AppContext): View {
 
   void loadRules();
   void feed.load().catch(fail);
-  const topic = topicFor({}, ctx.api.caller.scopes);
-  const subscription = topic
-    ? subscribe({
-        url: ctx.api.websocketUrl,
-        topic,
-        getToken: () => ctx.api.token(topic),
-        onInitialData: () => void feed.load().catch(fail),
-        onUpdate: (event) => void feed.apply(event),
-        onStatus: (status, detail) => ctx.setConnection(status, detail),
-      })
-    : null;
-  const poll = topic ? null : setInterval(() => void feed.load().catch(fail), POLL_MS);
-  if (!topic) ctx.setConnection('closed', 'No live topic covers every run this key may see. Refreshing every 5 s.');
+  const follow = followOrPoll(
+    ctx,
+    topicFor({}, ctx.api.caller.scopes),
+    () => void feed.load().catch(fail),
+    (event) => void feed.apply(event),
+    'No live topic covers every run this key may see.',
+  );
 
   return {
     element,
     dispose() {
       disposed = true;
-      subscription?.close();
-      if (poll !== null) clearInterval(poll);
+      follow.close();
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { TopicQuery } from '../../browser/protocol.js';
-import { subscribe } from '../../browser/subscribe.js';
 import { FINAL_RUN_STATUSES } from '../../shared/status.js';
 import type { KeyScopes } from '../../shared/access.js';
 import type { RunRecord } from '../../shared/types.js';
@@ -10,6 +9,7 @@ import { alertsByRun } from './alerts-model.js';
 import { createCountsBar } from './counts-bar.js';
 import { h, type View } from './dom.js';
 import { createFiltersForm } from './filters-form.js';
+import { followOrPoll } from './follow.js';
 import { appendPage, applyRunChange } from './list-model.js';
 import { listHash, type Filters } from './routes.js';
 import { createRunTable } from './run-table.js';
@@ -33,9 +33,6 @@ export function topicFor(filters: Filters, scopes: KeyScopes | null = null): Top
   if (workflow && !scopes.ref_types && scopes.workflows?.includes(workflow)) return { workflow };
   return null;
 }
-
-/** How often a list no live topic covers is read again, in milliseconds. */
-const POLL_MS = 5000;
 
 /**
  * The run list: filters, counts by status, the runs newest first with cursor paging, kept live by
@@ -104,26 +101,18 @@ export function listView(ctx: AppContext, filters: Filters): View {
   void loadCounts();
   client.listWorkflowNames().then((r) => !disposed && form.setWorkflowNames(r.names), fail);
 
-  const topic = topicFor(filters, ctx.api.caller.scopes);
-  const subscription = topic
-    ? subscribe({
-        url: ctx.api.websocketUrl,
-        topic,
-        getToken: () => ctx.api.token(topic),
-        // A fresh start (first connect, or a resume the log could not serve) may have missed changes.
-        onInitialData: () => void Promise.all([loadFirst(), loadCounts()]),
-        onUpdate: (event) => {
-          if (alerts.apply(event) || event.kind !== 'run') return;
-          rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
-          render();
-          refreshCounts();
-        },
-        onStatus: (status, detail) => ctx.setConnection(status, detail),
-      })
-    : null;
-  // A scoped key with no live topic over this list: read it again every few seconds.
-  const poll = topic ? null : setInterval(() => void Promise.all([loadFirst(), loadCounts()]), POLL_MS);
-  if (!topic) ctx.setConnection('closed', 'No live topic covers this list for this key: filter on one workflow or business object in its scope. Refreshing every 5 s.');
+  const follow = followOrPoll(
+    ctx,
+    topicFor(filters, ctx.api.caller.scopes),
+    () => void Promise.all([loadFirst(), loadCounts()]),
+    (event) => {
+      if (alerts.apply(event) || event.kind !== 'run') return;
+      rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
+      render();
+      refreshCounts();
+    },
+    'No live topic covers this list for this key: filter on one workflow or business object in its scope.',
+  );
   // Running durations grow while the page is open.
   const ticker = setInterval(() => rows.some((r) => !FINAL_RUN_STATUSES.includes(r.status)) && table.set(rows), 1000);
 
@@ -131,8 +120,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
     element,
     dispose() {
       disposed = true;
-      subscription?.close();
-      if (poll !== null) clearInterval(poll);
+      follow.close();
       clearInterval(ticker);
       if (countsTimer !== null) clearTimeout(countsTimer);
     },

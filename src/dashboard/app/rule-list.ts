@@ -1,11 +1,12 @@
 import type { AlertRule } from '../../shared/alerts.js';
-import { can, errorText, isUnauthorized } from './api.js';
+import { can } from './api.js';
 import { KIND_LABELS } from './alert-table.js';
 import type { AppContext } from './context.js';
 import { confirmAction } from './dialogs.js';
 import { h, replaceChildren } from './dom.js';
 import { formatDuration, formatTime, timeOf } from './format.js';
 import { askForMute } from './mute-dialog.js';
+import { reportError } from './report-error.js';
 
 /** What a rule fires on, in words. */
 export function describeRule(rule: AlertRule): string {
@@ -64,8 +65,7 @@ export function createRuleList(ctx: AppContext, reload: () => void): { element: 
         reload();
       }
     } catch (error) {
-      if (isUnauthorized(error)) ctx.signOut('The service refused the key.');
-      else ctx.notify(`${label}: ${errorText(error)}`, 'error');
+      reportError(ctx, error, label);
     } finally {
       button.disabled = false;
     }

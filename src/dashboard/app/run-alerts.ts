@@ -1,10 +1,10 @@
 import type { EventRecord } from '../../shared/types.js';
-import { errorText, isUnauthorized } from './api.js';
 import { alertBadge } from './alert-badge.js';
 import { createAlertFeed } from './alert-feed.js';
 import { createAlertTable } from './alert-table.js';
 import type { AppContext } from './context.js';
 import { h, replaceChildren } from './dom.js';
+import { reportError } from './report-error.js';
 
 /** Alerts of one run read for its page (a run rarely has more). */
 const RUN_ALERTS = 50;
@@ -30,9 +30,7 @@ export function createRunAlerts(
   });
   const load = () =>
     void feed.load().catch((error: unknown) => {
-      if (disposed) return;
-      if (isUnauthorized(error)) ctx.signOut('The service refused the key.');
-      else ctx.notify(`Alerts: ${errorText(error)}`, 'error');
+      if (!disposed) reportError(ctx, error, 'Alerts');
     });
   load();
   return {
