@@ -64,6 +64,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/node/**', 'test/e2e/**'],
           setupFiles: ['./test/apply-migrations.ts'],
+          // a real HTTP receiver for alert notifications, in Node (workerd tests cannot listen)
+          globalSetup: ['./test/alerts/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

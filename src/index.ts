@@ -51,3 +51,5 @@ export type {
   StuckStatus,
 } from './shared/alerts.js';
 export type { AlertOptions } from './alerts/options.js';
+export { verifyWebhookSignature, signWebhook, SIGNATURE_HEADER, ID_HEADER, TIMESTAMP_HEADER } from './shared/webhook-signature.js';
+export type { VerifyOptions, HeadersLike } from './shared/webhook-signature.js';

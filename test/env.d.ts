@@ -14,6 +14,8 @@ declare global {
       SEED_STYLE: Workflow;
       PLAIN: Workflow;
       LIFECYCLE_EVENTS: Queue;
+      ALERTS: Queue;
+      ALERT_WEBHOOK_SECRET: string;
       SERVICE_API_KEY: string;
       SERVICE_API_KEY_PREVIOUS: string;
       RESTORE_DB: D1Database;

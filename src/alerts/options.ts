@@ -4,6 +4,9 @@ import { parseWith } from '../shared/validate.js';
 import { alertRuleInputSchema } from './schemas.js';
 import { normaliseRule, optionsRuleId } from './rules.js';
 
+/** The alerts Queue's name unless the options say otherwise (what `flowflare-setup` creates). */
+export const DEFAULT_ALERTS_QUEUE = 'flowflare-alerts';
+
 /** The `alerts` option of `createWorkflowService`. */
 export interface AlertOptions {
   /** Rules that always exist (they can be muted over the API, not deleted). @default [] */
@@ -18,6 +21,10 @@ export interface AlertOptions {
   retryDelaySeconds?: number;
   /** Delivery attempts before an alert is marked failed (the queue then moves it to its dead-letter queue). @default 6 */
   maxAttempts?: number;
+  /** How long one destination may take to answer, in ms. @default 10000 */
+  timeoutMs?: number;
+  /** Name of the alerts Queue: the service's `queue` handler delivers its batches. @default 'flowflare-alerts' */
+  queue?: string;
 }
 
 /** The alert options with their defaults, the rules normalised. */
@@ -28,6 +35,8 @@ export interface ResolvedAlerts {
   emailFrom: string;
   retryDelaySeconds: number;
   maxAttempts: number;
+  timeoutMs: number;
+  queue: string;
 }
 
 /** Applies the defaults and checks every rule (a bad one fails at startup, naming it). */
@@ -52,5 +61,7 @@ export function resolveAlerts(options: AlertOptions = {}): ResolvedAlerts {
     emailFrom: options.emailFrom ?? 'alerts@flowflare.invalid',
     retryDelaySeconds,
     maxAttempts,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    queue: options.queue ?? DEFAULT_ALERTS_QUEUE,
   };
 }

@@ -50,3 +50,5 @@ export type {
   StoredError,
 } from '../shared/types.js';
 export type { JsonObject, JsonValue } from '../shared/json.js';
+export { verifyWebhookSignature, signWebhook, SIGNATURE_HEADER, ID_HEADER, TIMESTAMP_HEADER } from '../shared/webhook-signature.js';
+export type { VerifyOptions, HeadersLike } from '../shared/webhook-signature.js';

@@ -5,6 +5,7 @@ import type { Statement } from '../store/statement.js';
 import { engineChanges, type IngestOptions, type RunState } from '../ingest/engine-changes.js';
 import { addFacts, factStatements, isEmpty, noFacts, waitDeadline, type Facts } from '../ingest/follow-facts.js';
 import { publisherFor, publishSafely } from '../live/publish.js';
+import { alertOnWrite } from '../alerts/hook.js';
 import { FINAL_RUN_STATUSES, type RunStatus } from '../shared/status.js';
 import { isWorkflowBinding } from '../shared/workflow-binding.js';
 import { DEFAULT_MAX_JSON_BYTES } from '../ingest/attempts.js';
@@ -73,7 +74,7 @@ export class RunFollower {
 
   constructor(
     private readonly ctx: DurableObjectState,
-    private readonly env: { DB: D1Database },
+    private readonly env: { DB: D1Database; ALERTS?: Queue },
   ) {}
 
   /** True when this object follows a run (it has been asked to). */
@@ -335,6 +336,8 @@ export class RunFollower {
 
   private async write(statements: Statement[]): Promise<void> {
     const { events } = await writeBatch(this.env.DB, statements);
+    // alert rules see runs that ended and steps retried; this never waits nor throws
+    alertOnWrite(this.env, events, (work) => this.ctx.waitUntil(work));
     await publishSafely(publisherFor(this.env), events);
   }
 

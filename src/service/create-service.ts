@@ -3,6 +3,8 @@ import type { RouteEnv } from './context.js';
 import { errorResponse } from './error-handler.js';
 import { resolveOptions, type ServiceEnv, type WorkflowServiceOptions } from './options.js';
 import { handleLifecycleBatch } from './lifecycle-queue.js';
+import { handleAlertBatch } from '../alerts/consumer.js';
+import { syncOptionsRules } from '../alerts/registry.js';
 import { runMaintenance } from './retention.js';
 import { withCors } from './cors.js';
 import { createRouter } from './router.js';
@@ -49,6 +51,10 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
   return {
     async fetch(request, env, ctx) {
       const started = Date.now();
+      const db = (env as unknown as RouteEnv).DB as D1Database | undefined;
+      if (db && resolved.alerts.rules.length > 0) {
+        ctx.waitUntil(syncOptionsRules(db, resolved.alerts).catch((error: unknown) => console.error('[flowflare] could not store the alert rules of the options:', error)));
+      }
       let response: Response;
       try {
         const page = resolved.dashboard && serveDashboard(request, resolved.dashboard);
@@ -63,7 +69,9 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
       return response;
     },
     async queue(batch, env) {
-      await handleLifecycleBatch(batch, env as object, resolved);
+      // batches of the alerts Queue are alerts; any other Queue carries Workflows lifecycle events
+      if (batch.queue === resolved.alerts.queue) await handleAlertBatch(batch, env as unknown as RouteEnv, resolved.alerts);
+      else await handleLifecycleBatch(batch, env as object, resolved);
     },
     async scheduled(controller, env) {
       const report = await runMaintenance(env as unknown as Record<string, unknown>, resolved, controller.scheduledTime);

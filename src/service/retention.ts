@@ -7,6 +7,8 @@ import { archiveRuns } from './archive.js';
 import { durationMs } from '../workflow/duration.js';
 import { workflowBindingName } from './bindings.js';
 import type { ResolvedOptions } from './options.js';
+import { alertMaintenance, type AlertMaintenance } from '../alerts/maintenance.js';
+import type { FireEnv } from '../alerts/fire.js';
 
 /** A duration (`'90 days'`, `'1 year'`, milliseconds), or `false`: keep for ever. */
 export type Keep = string | number | false;
@@ -93,6 +95,8 @@ export interface MaintenanceReport {
   checked: number;
   /** False when the time budget ran out first (the next pass goes on where this one stopped). */
   complete: boolean;
+  /** Stuck-run alerts fired and lost cooldown summaries sent (`null` when that part failed; it is logged). */
+  alerts?: AlertMaintenance | null;
 }
 
 /**
@@ -100,7 +104,8 @@ export interface MaintenanceReport {
  * retention (oldest first, in batches of 100, each batch one D1 transaction; with an R2 bucket
  * bound as `ARCHIVE`, each batch is archived there first and kept if R2 refuses it), trims the live event
  * log, and hands runs that have stalled to their followers, which ask the engine and repair the
- * record (a run the engine no longer knows is closed with the reason). Stops at `budgetMs`.
+ * record (a run the engine no longer knows is closed with the reason). It also fires stuck-run
+ * alert rules as of `now`. Stops at `budgetMs`.
  * @param now the time the pass runs at (the scheduled time), epoch ms
  */
 export async function runMaintenance(env: Record<string, unknown>, options: ResolvedOptions, now: number, budgetMs = 20_000): Promise<MaintenanceReport> {
@@ -110,6 +115,12 @@ export async function runMaintenance(env: Record<string, unknown>, options: Reso
   const deadline = Date.now() + budgetMs;
   const report: MaintenanceReport = { pruned: {}, archived: 0, events: 0, checked: 0, complete: true };
   const outOfTime = () => Date.now() > deadline && !(report.complete = false);
+
+  // stuck-run rules first: they are about now, pruning can wait for the next pass
+  report.alerts = await alertMaintenance(env as unknown as FireEnv, options.alerts, now).catch((error: unknown) => {
+    console.error('[flowflare] the alerts part of maintenance failed; the next pass tries again:', error);
+    return null;
+  });
 
   for (const status of FINISHED) {
     const keep = policy[status];

@@ -1,6 +1,7 @@
 import type { AlertRecord, AlertRule, AlertState } from '../shared/alerts.js';
 import { EVENT_REF_COLUMNS } from './events.js';
 import type { Keyset, KeysetPage } from './queries.js';
+import type { RunRow } from './rows.js';
 import { sql, type SqlValue, type Statement } from './statement.js';
 
 /** An `alert_rules` row as D1 returns it. */
@@ -139,9 +140,9 @@ export function insertAlert(alert: NewAlert): Statement {
   );
 }
 
-/** One more firing folded into a cooldown summary. */
-export function foldIntoSummary(id: string, summary: string, details: Record<string, unknown>): Statement {
-  return sql(`UPDATE alerts SET count = count + 1, summary = ?, details = ? WHERE id = ? AND state = 'fired'`, summary, JSON.stringify(details), id);
+/** One more firing folded into a cooldown summary, whose line is `before`, the new count, `after`. */
+export function foldIntoSummary(id: string, [before, after]: [string, string], details: Record<string, unknown>): Statement {
+  return sql(`UPDATE alerts SET count = count + 1, summary = ? || (count + 1) || ?, details = ? WHERE id = ? AND state = 'fired'`, before, after, JSON.stringify(details), id);
 }
 
 /** One alert by id. */
@@ -297,3 +298,34 @@ export function pruneAlertState(before: number): Statement[] {
   return [sql('DELETE FROM alert_firings WHERE at < ?', before), sql('DELETE FROM alert_counters WHERE bucket < ?', before)];
 }
 
+
+/** Which stuck runs to find: a status, a time, and a rule's scope. */
+export interface StuckQuery {
+  status: string;
+  /** Runs unchanged since before this (ISO); for `Sleeping`, whose wake time is before it. */
+  before: string;
+  workflow?: string;
+  ref_type?: string;
+  metadata_key?: string;
+  metadata_value?: string;
+}
+
+/** Runs stuck in a status since before a time, in a rule's scope, oldest first. */
+export async function stuckRuns(db: D1Database, query: StuckQuery, limit: number): Promise<RunRow[]> {
+  const where = ['r.status = ?', query.status === 'Sleeping' ? 'r.sleep_until < ?' : 'r.updated_at < ?'];
+  const params: SqlValue[] = [query.status, query.before];
+  if (query.workflow !== undefined) {
+    where.push('r.workflow_name = ?');
+    params.push(query.workflow);
+  }
+  if (query.ref_type !== undefined) {
+    where.push('r.ref_type = ?');
+    params.push(query.ref_type);
+  }
+  if (query.metadata_key !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM workflow_run_metadata m WHERE m.run_id = r.id AND m.key = ?${query.metadata_value === undefined ? '' : ' AND m.value = ?'})`);
+    params.push(query.metadata_key, ...(query.metadata_value === undefined ? [] : [query.metadata_value]));
+  }
+  const text = `SELECT r.* FROM workflow_runs r INDEXED BY runs_by_status_age WHERE ${where.join(' AND ')} ORDER BY r.updated_at, r.id LIMIT ?`;
+  return (await db.prepare(text).bind(...params, limit).all<RunRow>()).results;
+}

@@ -26,8 +26,12 @@ const STEP_JSON = `json_object(
      WHERE a.run_id = s.run_id AND a.step_name = s.step_name AND a.step_count = s.step_count
      ORDER BY a.attempt DESC LIMIT 1))`;
 
-/** What a write gets back for each event it appended: enough to publish it, not its data. */
-export const EVENT_REF_COLUMNS = 'id, kind, entity, content_key, run_id, workflow_id, workflow_name, ref_type, ref_id, created_at';
+/**
+ * What a write gets back for each event it appended: enough to publish it, and the few facts alert
+ * rules match on (the status, a step's name and retries), not its data.
+ */
+export const EVENT_REF_COLUMNS = `id, kind, entity, content_key, run_id, workflow_id, workflow_name, ref_type, ref_id, created_at,
+  json_extract(data, '$.status') AS status, json_extract(data, '$.step_name') AS step_name, json_extract(data, '$.retry_count') AS retry_count`;
 
 const EVENT_COLUMNS = 'entity, content_key, kind, run_id, workflow_id, workflow_name, ref_type, ref_id, data, created_at';
 

@@ -99,8 +99,15 @@ export interface EventRow {
   created_at: string;
 }
 
-/** An appended event as a write gets it back (`RETURNING`): everything but its data. */
-export type EventRef = Omit<EventRow, 'data'>;
+/**
+ * An appended event as a write gets it back (`RETURNING`): everything but its data, with the
+ * status (of a run or step), a step's name and its retries read from the data.
+ */
+export interface EventRef extends Omit<EventRow, 'data'> {
+  status?: string | null;
+  step_name?: string | null;
+  retry_count?: number | null;
+}
 
 function parseError(text: string | null): StoredError | null {
   const value = parseJsonColumn(text);
