@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../src/shared/alerts.js';
 import { launchChromium, pageWatch, screenshot } from './support/browser.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
-import { TEST_API_KEY } from './support/paths.js';
+import { ID_HEADER, verifyWebhookSignature } from '../../src/client/index.js';
+import { TEST_API_KEY, TEST_WEBHOOK_SECRET } from './support/paths.js';
 import { serviceClient, serviceUrl, waitForRun } from './support/service.js';
 
 let browser: Browser;
@@ -103,14 +104,15 @@ describe('alerts in the dashboard', () => {
     await alerts.locator(`tr[data-alert-id][data-state=delivered]:has(a[href="#/runs/${failing.workflowId}"])`).waitFor({ timeout: 30_000 });
     expect(await row.locator('[data-label=Delivered] time').count()).toBe(1);
 
-    // it is the alert the service recorded, and the receiver got it, keyed by the alert's id
+    // it is the alert the service recorded, and the receiver got it signed, keyed by the alert's id
     const recorded = (await client.listAlerts({ run_id: failing.workflowId })).data;
     expect(recorded).toHaveLength(1);
     expect(recorded[0]).toMatchObject({ rule_name: name, kind: 'run_failed', run_id: failing.workflowId, state: 'delivered' });
     expect(await row.getAttribute('data-alert-id')).toBe(recorded[0]!.id);
     const delivery = await receiver.waitFor((r) => r.path === '/hooks/orders' && r.body.includes(failing.workflowId));
     expect(delivery.method).toBe('POST');
-    expect(JSON.stringify(delivery.headers) + delivery.body).toContain(recorded[0]!.id);
+    expect(delivery.headers[ID_HEADER.toLowerCase()]).toBe(recorded[0]!.id);
+    expect(await verifyWebhookSignature(TEST_WEBHOOK_SECRET, delivery.headers, delivery.body)).toBe(true);
     await screenshot(alerts, 'dashboard-alerts');
 
     // the run list marks the failed run, live, and not the one that paid
