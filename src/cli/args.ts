@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../shared/errors.js';
-import { bucketNameSchema, databaseNameSchema, parseWorkflowSpec, workerNameSchema, type WorkflowSpec } from './names.js';
+import { bucketNameSchema, databaseNameSchema, DEFAULT_ALERTS_QUEUE, queueNameSchema, parseWorkflowSpec, workerNameSchema, type WorkflowSpec } from './names.js';
 
 /** The role of the Worker being set up. */
 export type Role = 'service' | 'client';
@@ -14,6 +14,8 @@ export interface SetupOptions {
   database: string | undefined;
   /** An R2 bucket to archive pruned runs to (bound as ARCHIVE); undefined: none. */
   archive: string | undefined;
+  /** A Queue for alerts (producer ALERTS, consumer, dead-letter queue); undefined: none. */
+  alerts: string | undefined;
   service: string | undefined;
   name: string | undefined;
   workflows: WorkflowSpec[] | undefined;
@@ -53,6 +55,7 @@ const optionsSchema = z.object({
   role: z.enum(['service', 'client']).optional(),
   database: databaseNameSchema.optional(),
   archive: bucketNameSchema.optional(),
+  alerts: z.union([z.literal(true), queueNameSchema]).optional(),
   service: workerNameSchema.optional(),
   name: workerNameSchema.optional(),
   workflow: z.array(z.string()).optional(),
@@ -81,6 +84,7 @@ function buildProgram(write: { out: (text: string) => void; err: (text: string) 
     .addOption(new Option('--role <role>', 'service: this Worker runs the workflows; client: it binds to the service').choices(['service', 'client']))
     .option('--database <name>', 'D1 database of the service (default: flowflare_db, or the one DB is bound to)')
     .option('--archive <bucket>', 'bind an R2 bucket as ARCHIVE: retention archives runs there before deleting them (created with --remote)')
+    .option('--alerts [queue]', `bind a Queue for alert rules as ALERTS, with its consumer and a dead-letter queue (default ${DEFAULT_ALERTS_QUEUE}; created with --remote)`)
     .option('--service <name>', 'name of the workflow service Worker (default: workflow-service)')
     .option('--name <name>', 'name of the Worker when setup creates its config (for the service, --service names it)')
     .option('--workflow <name[=Class]>', 'a Workflow to bind in the service, repeatable (class defaults to EmailCampaignWorkflow for email_campaign)', collect)
@@ -138,6 +142,7 @@ export function parseArgs(argv: readonly string[], write: { out: (text: string) 
       role: raw.role,
       database: raw.database,
       archive: raw.archive,
+      alerts: raw.alerts === true ? DEFAULT_ALERTS_QUEUE : raw.alerts,
       service: raw.service,
       name: raw.name,
       workflows,

@@ -6,6 +6,11 @@ export const DEFAULT_DATABASE_NAME = 'flowflare_db';
 export const DEFAULT_SERVICE_NAME = 'workflow-service';
 /** Binding of Flowflare's D1 database in the service Worker. */
 export const DB_BINDING = 'DB';
+/** Binding of the Queue alert rules are evaluated and delivered through. */
+export const ALERTS_BINDING = 'ALERTS';
+/** The alerts Queue unless `--alerts <queue>` names another (the service's default `alerts.queue`). */
+export const DEFAULT_ALERTS_QUEUE = 'flowflare-alerts';
+
 /** Binding of the R2 bucket retention archives runs to. */
 export const ARCHIVE_BINDING = 'ARCHIVE';
 /** Binding of the tracker Durable Object, in the service and in client Workers alike. */
@@ -88,3 +93,8 @@ export function defaultWorkflowClass(name: string): string {
 export const bucketNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, 'must be 3-63 lowercase letters, digits or dashes, starting and ending with a letter or digit');
+
+/** A Queue name as Cloudflare takes it. */
+export const queueNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/, 'must be 2-60 lowercase letters, digits or dashes, starting and ending with a letter or digit');

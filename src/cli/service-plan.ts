@@ -2,7 +2,9 @@ import { UserError } from '../shared/errors.js';
 import type { ConfigEdit } from './config-document.js';
 import {
   API_KEY_NAME,
+  ALERTS_BINDING,
   ARCHIVE_BINDING,
+  DEFAULT_ALERTS_QUEUE,
   DB_BINDING,
   DEFAULT_MIGRATIONS_DIR,
   TRACKER_BINDING,
@@ -32,6 +34,8 @@ export interface ServiceChoices {
   configName: string;
   /** An R2 bucket to bind as `ARCHIVE`, if asked for. */
   archiveBucket?: string;
+  /** A Queue for alerts (bound as `ALERTS`, consumed by the service, with a dead-letter queue), if asked for. */
+  alertsQueue?: string;
 }
 
 /** Stands in for the id of a database `wrangler d1 create` has not created yet. */
@@ -51,6 +55,7 @@ export function planServiceConfig(config: WranglerConfig, choices: ServiceChoice
   planWorkflows(config, choices, edits, notes);
   planMaintenance(config, edits);
   if (choices.archiveBucket) planArchive(config, choices.archiveBucket, choices.configName, edits);
+  if (choices.alertsQueue) planAlerts(config, choices.alertsQueue, choices.configName, edits, notes);
   if (config.vars && API_KEY_NAME in config.vars) {
     notes.push(
       `${choices.configName} sets ${API_KEY_NAME} in [vars], which is committed with the config: remove it; ` +
@@ -125,6 +130,33 @@ function planArchive(config: WranglerConfig, bucket: string, configName: string,
     });
   }
   edits.push({ op: 'append', path: ['r2_buckets'], value: { binding: ARCHIVE_BINDING, bucket_name: bucket }, comment: 'Flowflare: runs archived before retention deletes them' });
+}
+
+/** The dead-letter queue of an alerts Queue: where notifications that failed every attempt go. */
+export function alertsDeadLetterQueue(queue: string): string {
+  return `${queue}-dlq`;
+}
+
+/**
+ * The alerts Queue: its producer binding `ALERTS`, the service as its consumer (with retries and a
+ * dead-letter queue), unless they are there; `ALERTS` bound to another queue is an error.
+ */
+function planAlerts(config: WranglerConfig, queue: string, configName: string, edits: ConfigEdit[], notes: string[]): void {
+  type Queues = { producers?: { binding?: string; queue?: string }[]; consumers?: { queue?: string }[] };
+  const queues = (config as { queues?: Queues }).queues;
+  const producer = queues?.producers?.find((p) => p.binding === ALERTS_BINDING);
+  if (producer && producer.queue !== queue) {
+    throw new UserError(`${configName} already binds ${ALERTS_BINDING} to the queue '${producer.queue}': pass --alerts ${producer.queue}, or rename that binding.`, {
+      code: 'CONFIG_CONFLICT',
+    });
+  }
+  const comment = 'Flowflare: alert rules are evaluated and their notifications delivered through this Queue';
+  if (!producer) edits.push({ op: 'append', path: ['queues', 'producers'], value: { binding: ALERTS_BINDING, queue }, comment });
+  if (!queues?.consumers?.some((c) => c.queue === queue)) {
+    const consumer = { queue, max_batch_size: 50, max_batch_timeout: 1, max_retries: 6, dead_letter_queue: alertsDeadLetterQueue(queue) };
+    edits.push({ op: 'append', path: ['queues', 'consumers'], value: consumer, comment });
+  }
+  if (queue !== DEFAULT_ALERTS_QUEUE) notes.push(`Pass alerts: { queue: '${queue}' } to createWorkflowService, so that its queue handler knows the alerts Queue.`);
 }
 
 function planTracker(config: WranglerConfig, configName: string, edits: ConfigEdit[], notes: string[]): void {

@@ -5,6 +5,7 @@ import { applyMigrations, createDatabase, findDatabase, type D1Database } from '
 import type { FileChange } from './file-changes.js';
 import { planMigrationCopies } from './migrations.js';
 import { createBucket } from './r2.js';
+import { createQueue } from './queues.js';
 import {
   API_KEY_NAME,
   DB_BINDING,
@@ -14,7 +15,7 @@ import {
   type WorkflowSpec,
 } from './names.js';
 import { planDevVars, planGitignore, putRemoteSecret, remoteSecretExists } from './secrets.js';
-import { PENDING_DATABASE_ID, planServiceConfig } from './service-plan.js';
+import { alertsDeadLetterQueue, PENDING_DATABASE_ID, planServiceConfig } from './service-plan.js';
 import { choose, type ConfigTarget, type RolePlan, type SetupSession } from './session.js';
 import { boundDatabaseName, readWranglerConfig, type WranglerConfig } from './wrangler-config.js';
 import { WranglerError } from './wrangler-errors.js';
@@ -47,7 +48,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
 
   announce();
   // Conflicts in the config are found before anything asks the account.
-  planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName, archiveBucket: options.archive });
+  planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName, archiveBucket: options.archive, alertsQueue: options.alerts });
 
   const ctx: WranglerContext = {
     wrangler: locateWrangler(projectDir, io.env),
@@ -78,7 +79,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   }
 
   const buildConfigChange = (databaseId: string | undefined) => {
-    const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName, archiveBucket: options.archive });
+    const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName, archiveBucket: options.archive, alertsQueue: options.alerts });
     const after = editConfig(doc, plan.edits);
     const change: FileChange | undefined =
       after === doc.text && !target.created
@@ -92,6 +93,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   const gitignore = await planGitignore(projectDir);
   const otherFiles = [...migrations.changes, devVars.change, gitignore].filter((c): c is FileChange => c !== undefined);
 
+  const alertQueues = options.alerts ? [options.alerts, alertsDeadLetterQueue(options.alerts)] : [];
   const commands: string[][] = [];
   if (!existing) commands.push(['d1', 'create', databaseName, '--update-config=false', ...lookupArgs]);
   commands.push(['d1', 'migrations', 'apply', 'DB', '--local', ...configArgs]);
@@ -99,6 +101,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
     commands.push(['d1', 'migrations', 'apply', 'DB', '--remote', ...configArgs]);
     commands.push(['secret', 'put', API_KEY_NAME, ...configArgs]);
     if (options.archive) commands.push(['r2', 'bucket', 'create', options.archive, ...configArgs]);
+    if (options.alerts) for (const queue of alertQueues) commands.push(['queues', 'create', queue, ...configArgs]);
   }
 
   let database: D1Database | undefined = existing;
@@ -117,6 +120,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
       ),
       apiKey: { local: devVars.created ? 'created' : 'kept', remote: remote ? 'kept' : 'not requested' },
       archive: options.archive ? { bucket: options.archive, created: false } : undefined,
+      alerts: options.alerts ? { queue: options.alerts, dead_letter_queue: alertsDeadLetterQueue(options.alerts), created: [] } : undefined,
     },
     prepare: async () => {
       if (!database) {
@@ -142,11 +146,15 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
       }
       // local R2 needs no bucket: wrangler dev keeps it in its local state
       const archiveCreated = remote && options.archive ? await createBucket(ctx, options.archive, configArgs) : false;
+      // local Queues need no creating either: wrangler dev runs them in its own process
+      const queuesCreated: string[] = [];
+      if (remote) for (const queue of alertQueues) if (await createQueue(ctx, queue, configArgs)) queuesCreated.push(queue);
       return {
         database: { name: databaseName, id: database?.uuid ?? null, created },
         migrations: { local, remote: remoteApplied },
         apiKey: { local: devVars.created ? 'created' : 'kept', remote: remoteKey },
         archive: options.archive ? { bucket: options.archive, created: archiveCreated } : undefined,
+        alerts: options.alerts ? { queue: options.alerts, dead_letter_queue: alertsDeadLetterQueue(options.alerts), created: queuesCreated } : undefined,
       };
     },
     next: [

@@ -61,6 +61,8 @@ export interface SetupSummary {
   apiKey?: { local: 'created' | 'kept'; remote: 'uploaded' | 'kept' | 'not requested' };
   /** The R2 bucket bound as ARCHIVE (`--archive`), and whether this run created it (absent without `--archive`). */
   archive?: { bucket: string; created: boolean };
+  /** The alerts Queue and its dead-letter queue (`--alerts`), and which of them this run created (absent without `--alerts`). */
+  alerts?: { queue: string; dead_letter_queue: string; created: string[] };
   service?: string;
   workflows?: string[];
   notes: string[];

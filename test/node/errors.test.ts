@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { main } from '../../src/cli/main.js';
 import { FakeCloudflare } from './support/fake-cloudflare.js';
 import { SERVICE_WORKER, userConfig } from './support/fixtures.js';
+import { packageMigrationNames } from './support/format-suite.js';
 import { cliEnv, makeHome, makeProject, REPO, removeProjects, runCli, type Project, type RunResult } from './support/project.js';
 
 const api = new FakeCloudflare();
@@ -189,11 +190,7 @@ describe('--dry-run', () => {
     expect(summary.configDiff).toMatch(/^\+\[\[d1_databases\]\]$/m);
     expect(summary.files.map((f: { path: string }) => f.path)).toEqual([
       project.path('wrangler.toml'),
-      project.path('migrations/flowflare/0001_initial.sql'),
-      project.path('migrations/flowflare/0002_service.sql'),
-      project.path('migrations/flowflare/0003_engine.sql'),
-      project.path('migrations/flowflare/0004_access.sql'),
-      project.path('migrations/flowflare/0005_retention.sql'),
+      ...packageMigrationNames().map((name) => project.path(`migrations/flowflare/${name}`)),
       project.path('.dev.vars'),
       project.path('.gitignore'),
     ]);

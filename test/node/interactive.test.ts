@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { FakeCloudflare } from './support/fake-cloudflare.js';
 import { CLIENT_WORKER, SERVICE_WORKER, userConfig } from './support/fixtures.js';
-import { readConfig } from './support/format-suite.js';
+import { packageMigrationNames, readConfig } from './support/format-suite.js';
 import { cliEnv, makeHome, makeProject, removeProjects, runWrangler } from './support/project.js';
 import { KEY, TerminalSession } from './support/pty.js';
 
@@ -50,7 +50,7 @@ describe('an interactive run in a terminal', () => {
     const config = readConfig(project, 'wrangler.toml');
     expect(config.d1_databases[0]).toMatchObject({ database_name: 'asked_db', database_id: database.uuid });
     expect(config.workflows).toEqual([{ name: 'email_campaign', binding: 'EMAIL_CAMPAIGN', class_name: 'EmailCampaignWorkflow' }]);
-    expect(cli.screen).toContain('Applied 0001_initial.sql, 0002_service.sql, 0003_engine.sql, 0004_access.sql, 0005_retention.sql to the local database');
+    expect(cli.screen).toContain(`Applied ${packageMigrationNames().join(', ')} to the local database`);
   });
 
   test('Ctrl+C at a prompt cancels: exit 0, nothing changed', async () => {

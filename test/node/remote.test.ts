@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { FakeCloudflare } from './support/fake-cloudflare.js';
 import { SERVICE_WORKER, userConfig } from './support/fixtures.js';
-import { packageMigrations, readConfig } from './support/format-suite.js';
+import { packageMigrationNames, packageMigrations, readConfig } from './support/format-suite.js';
 import { cliEnv, makeHome, makeProject, removeProjects, runCli, type Project } from './support/project.js';
 
 const api = new FakeCloudflare();
@@ -51,6 +51,39 @@ describe('--archive', () => {
   });
 });
 
+describe('--alerts', () => {
+  const project = serviceProject('alerts-service');
+
+  test('binds the ALERTS Queue with the service as its consumer and a dead-letter queue and, with --remote, creates both; a second run changes nothing', async () => {
+    const first = await runCli(project, [...REMOTE, '--database', 'alerts_db', '--alerts'], env);
+    expect(first.code, first.stderr).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary.alerts).toEqual({ queue: 'flowflare-alerts', dead_letter_queue: 'flowflare-alerts-dlq', created: ['flowflare-alerts', 'flowflare-alerts-dlq'] });
+    expect(summary.commands).toContain('wrangler queues create flowflare-alerts --config wrangler.toml');
+    expect(summary.commands).toContain('wrangler queues create flowflare-alerts-dlq --config wrangler.toml');
+    expect([...api.queues]).toEqual(['flowflare-alerts', 'flowflare-alerts-dlq']);
+    expect(readConfig(project, 'wrangler.toml').queues).toEqual({
+      producers: [{ binding: 'ALERTS', queue: 'flowflare-alerts' }],
+      consumers: [{ queue: 'flowflare-alerts', max_batch_size: 50, max_batch_timeout: 1, max_retries: 6, dead_letter_queue: 'flowflare-alerts-dlq' }],
+    });
+
+    const before = project.snapshot();
+    const second = await runCli(project, [...REMOTE, '--alerts'], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ changed: false, alerts: { queue: 'flowflare-alerts', created: [] } });
+    expect(project.snapshot()).toEqual(before);
+  });
+
+  test('ALERTS bound to another queue is refused with what to pass; a bad queue name names the flag', async () => {
+    const other = await runCli(project, [...REMOTE, '--alerts', 'other-alerts'], env);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("already binds ALERTS to the queue 'flowflare-alerts': pass --alerts flowflare-alerts");
+    const bad = await runCli(project, [...REMOTE, '--alerts', 'Bad_Queue'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--alerts: must be 2-60 lowercase letters');
+  });
+});
+
 describe('--remote', () => {
   const project = serviceProject('remote-service');
 
@@ -64,7 +97,7 @@ describe('--remote', () => {
       role: 'service',
       changed: true,
       database: { name: 'remote_db', id: database.uuid, created: true },
-      migrations: { local: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql', '0005_retention.sql'], remote: ['0001_initial.sql', '0002_service.sql', '0003_engine.sql', '0004_access.sql', '0005_retention.sql'] },
+      migrations: { local: packageMigrationNames(), remote: packageMigrationNames() },
       apiKey: { local: 'created', remote: 'uploaded' },
       commands: [
         'wrangler d1 create remote_db --update-config=false --config wrangler.toml',
@@ -149,7 +182,8 @@ describe('a failure halfway', () => {
       expect(result.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(/^✘ `wrangler d1 migrations apply DB --remote --config wrangler\.toml` failed: .*D1 is having a bad day/),
       ]);
-      expect(result.stdout).toContain('Put wrangler.toml, migrations/flowflare/0001_initial.sql, migrations/flowflare/0002_service.sql, migrations/flowflare/0003_engine.sql, migrations/flowflare/0004_access.sql, migrations/flowflare/0005_retention.sql, .dev.vars, .gitignore back as they were.');
+      const copies = packageMigrationNames().map((name) => `migrations/flowflare/${name}`);
+      expect(result.stdout).toContain(`Put ${['wrangler.toml', ...copies, '.dev.vars', '.gitignore'].join(', ')} back as they were.`);
       expect(project.snapshot()).toEqual(before);
       expect(project.exists('migrations')).toBe(false);
     } finally {

@@ -50,6 +50,8 @@ export class FakeCloudflare {
   readonly scripts = new Set<string>();
   /** R2 buckets, by name. */
   readonly buckets = new Set<string>();
+  /** Queues, by name. */
+  readonly queues = new Set<string>();
   /** Accounts the token can see (only asked for when CLOUDFLARE_ACCOUNT_ID is unset). */
   accounts: { id: string; name: string }[] = [{ id: ACCOUNT_ID, name: 'Test account' }];
   /** A database the next list leaves out, as if it was created by someone else just after. */
@@ -138,6 +140,14 @@ export class FakeCloudflare {
       if (this.buckets.has(name)) return fail(409, 10004, 'The bucket you tried to create already exists, and you own it.');
       this.buckets.add(name);
       return ok({ name, creation_date: new Date().toISOString(), location: 'WEUR' });
+    }
+    if (rest === '/queues' && method === 'POST') {
+      const parsed = typeof body === 'string' ? (JSON.parse(body) as { queue_name?: string }) : (body as { queue_name?: string } | null);
+      const name = parsed?.queue_name ?? '';
+      if (this.queues.has(name)) return fail(409, 11009, 'A queue with this name already exists');
+      this.queues.add(name);
+      const now = new Date().toISOString();
+      return ok({ queue_id: `q-${this.queues.size}`, queue_name: name, created_on: now, modified_on: now, producers: [], consumers: [] });
     }
     if ((match = /^\/workers\/scripts\/([^/]+)\/secrets$/.exec(rest))) {
       return this.secret(method, decodeURIComponent(match[1]!), body);

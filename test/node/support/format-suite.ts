@@ -28,6 +28,11 @@ export function expectLinesKept(before: string, after: string): void {
   }
 }
 
+/** The names of the package's migrations, in the order they apply. */
+export function packageMigrationNames(): string[] {
+  return Object.keys(packageMigrations()).sort();
+}
+
 /** The package's migrations, by file name. */
 export function packageMigrations(): Record<string, string> {
   const dir = join(REPO, 'migrations');
