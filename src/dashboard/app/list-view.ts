@@ -66,7 +66,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
   };
   const loadCounts = () => client.countRuns(countFilters).then((c) => !disposed && counts.set(c), fail);
   const loadFirst = async () => {
-    alerts.load().catch(fail);
+    void alerts.load().catch(fail);
     try {
       const page = await client.listRuns({ ...filters, limit: PAGE_SIZE });
       if (disposed) return;
