@@ -144,6 +144,8 @@ describe('alerts in the dashboard', () => {
     const asked = Date.now();
     await page.click('dialog [data-dialog=confirm]');
     await page.locator(`tr[data-rule-name="${name}"][data-muted=true]`).waitFor();
+    // the keyboard stays on the rule: its Mute is now Unmute
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-rule-action'))).toBe('unmute');
     const muted = await findRule(name);
     const until = Date.parse(muted.muted_until!);
     expect(until).toBeGreaterThan(asked + 4 * 3_600_000 - 60_000);
@@ -186,6 +188,11 @@ describe('alerts in the dashboard', () => {
     expect(await rule(operate, name).locator('button[data-rule-action=mute]').count()).toBe(1);
     expect(await operate.locator('button[data-rule-action=delete]').count()).toBe(0);
     expect(await operate.locator('.rule-form-section').count()).toBe(0);
+
+    // the page fits a phone screen
+    await operate.setViewportSize({ width: 390, height: 844 });
+    await rule(operate, name).waitFor();
+    expect(await operate.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 });
 

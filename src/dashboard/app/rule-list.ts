@@ -51,17 +51,20 @@ export function createRuleList(ctx: AppContext, reload: () => void): { element: 
   const empty = h('p', { class: 'empty' }, 'No alert rules yet.');
   const table = h(
     'table',
-    { class: 'runs rules' },
+    { class: 'runs rules', tabindex: -1 },
     h('caption', { class: 'visually-hidden' }, 'Alert rules'),
     h('thead', null, h('tr', null, ...['Rule', 'Fires when', 'Runs', 'Sends to', 'Cooldown', 'Muted', ''].map((c) => h('th', { scope: 'col' }, c)))),
     body,
   );
+  // the rule whose button was used keeps the focus when the list is drawn again (its Mute becomes Unmute)
+  let refocus: string | null = null;
   const act = async (button: HTMLButtonElement, label: string, work: () => Promise<string | null>) => {
     button.disabled = true;
     try {
       const done = await work();
       if (done) {
         ctx.notify(done);
+        refocus = button.closest('tr')?.dataset.ruleId ?? null;
         reload();
       }
     } catch (error) {
@@ -123,6 +126,11 @@ export function createRuleList(ctx: AppContext, reload: () => void): { element: 
       );
       table.hidden = rules.length === 0;
       empty.hidden = rules.length > 0;
+      if (refocus !== null) {
+        const row = [...body.rows].find((tr) => tr.dataset.ruleId === refocus);
+        (row?.querySelector('button') ?? table).focus();
+        refocus = null;
+      }
     },
   };
 }
