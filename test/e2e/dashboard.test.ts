@@ -1,13 +1,11 @@
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, screenshot, watchedPage, type WatchedPage } from './support/browser.js';
+import { launchChromium, pageWatch, screenshot } from './support/browser.js';
 import { TEST_API_KEY } from './support/paths.js';
 import { serviceClient, serviceUrl, waitForRun } from './support/service.js';
 
 let browser: Browser;
-let watched: WatchedPage[] = [];
-/** Console errors a test expects (the browser logs refused requests as errors). */
-let expectedErrors: RegExp[] = [];
+const pages = pageWatch();
 
 beforeAll(async () => {
   browser = await launchChromium();
@@ -18,16 +16,11 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  const errors = watched.flatMap((w) => w.errors).filter((e) => !expectedErrors.some((re) => re.test(e)));
-  await Promise.all(watched.map((w) => w.context.close()));
-  watched = [];
-  expectedErrors = [];
-  expect(errors, 'console errors on the page').toEqual([]);
+  expect(await pages.closeAll(), 'console errors on the page').toEqual([]);
 });
 
 async function open(viewport?: { width: number; height: number }): Promise<Page> {
-  const w = await watchedPage(browser, viewport);
-  watched.push(w);
+  const w = await pages.open(browser, viewport);
   await w.page.goto(`${serviceUrl()}/`);
   return w.page;
 }
@@ -68,7 +61,7 @@ describe('the built-in dashboard', () => {
 
   it('refuses a wrong key and keeps nothing of it', async () => {
     const page = await open();
-    expectedErrors = [/status of 401/];
+    pages.expectErrors(/status of 401/);
     await signIn(page, 'not-the-key');
     await page.locator('form.sign-in [role=alert]', { hasText: 'refused' }).waitFor();
     expect(await page.evaluate(() => ({ ...sessionStorage }))).toEqual({});
@@ -228,7 +221,7 @@ describe('the built-in dashboard', () => {
 
     // While the socket is cut, the subscriber asks the service over HTTP why it cannot connect; the
     // service answers 426 (it wants a WebSocket), which the browser logs: an outage's only trace.
-    expectedErrors = [/status of 426/];
+    pages.expectErrors(/status of 426/);
     cut = true;
     for (const socket of sockets.splice(0)) await socket.close({ code: 1011, reason: 'cut by the test' });
     await page.locator('.connection[data-state=reconnecting]', { hasText: 'Reconnecting…' }).waitFor();

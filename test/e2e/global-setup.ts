@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { buildDashboard } from '../../scripts/build-dashboard.mjs';
 // @ts-expect-error: plain JavaScript helper shared with `npm run demo`
 import { applyLocalMigrations, freePort, startWranglerDev } from '../../scripts/lib/local-wrangler.mjs';
-import { EXAMPLES, TEST_API_KEY } from './support/paths.js';
+import { EXAMPLES, TEST_API_KEY, TEST_WEBHOOK_SECRET } from './support/paths.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,7 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cwd: EXAMPLES,
     port: await freePort(),
     stateDir: state,
-    vars: { SERVICE_API_KEY: TEST_API_KEY },
+    vars: { SERVICE_API_KEY: TEST_API_KEY, ALERT_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET },
     apiKey: TEST_API_KEY,
   });
   project.provide('serviceUrl', service.url);

@@ -1,7 +1,7 @@
 import { h } from './dom.js';
 
 /** Opens a modal `<dialog>` with a form; resolves with the form's data, or null when cancelled. */
-function openDialog(title: string, body: HTMLElement[], confirmLabel: string, danger: boolean, check?: (form: HTMLFormElement) => string | null): Promise<FormData | null> {
+export function openDialog(title: string, body: HTMLElement[], confirmLabel: string, danger: boolean, check?: (form: HTMLFormElement) => string | null): Promise<FormData | null> {
   return new Promise((resolve) => {
     const problem = h('p', { class: 'form-error', role: 'alert' });
     const cancel = h('button', { type: 'button', class: 'button', 'data-dialog': 'cancel' }, 'Cancel');

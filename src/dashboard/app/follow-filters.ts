@@ -1,9 +1,9 @@
-import { subscribe } from '../../browser/subscribe.js';
 import type { KeyScopes } from '../../shared/access.js';
 import type { EventRecord } from '../../shared/types.js';
 import type { TopicQuery } from '../../browser/protocol.js';
 import { topicOfFilters } from '../../ui/insights/live.js';
 import type { AppContext } from './context.js';
+import { followOrPoll } from './follow.js';
 import type { Filters } from './routes.js';
 
 /**
@@ -23,22 +23,16 @@ export function topicFor(filters: Filters, scopes: KeyScopes | null = null): Top
 /**
  * Keeps a filtered view current: follows the live topic that covers its filters for the key
  * (`reload` on a fresh start, which may have missed changes; `onUpdate` on each change), or, when
- * no topic does (a scoped key), calls `reload` every `pollMs` and says so in the header.
+ * no topic does (a scoped key), calls `reload` every `pollMs` (default 5 s) and says so in the header.
  * @returns what stops it
  */
-export function followFilters(ctx: AppContext, filters: Filters, handlers: { reload(): void; onUpdate(event: EventRecord): void }, pollMs: number): { close(): void } {
-  const topic = topicFor(filters, ctx.api.caller.scopes);
-  if (!topic) {
-    const poll = setInterval(handlers.reload, pollMs);
-    ctx.setConnection('closed', `No live topic covers these filters for this key: filter on one workflow or business object in its scope. Refreshing every ${pollMs / 1000} s.`);
-    return { close: () => clearInterval(poll) };
-  }
-  return subscribe({
-    url: ctx.api.websocketUrl,
-    topic,
-    getToken: () => ctx.api.token(topic),
-    onInitialData: () => handlers.reload(),
-    onUpdate: (event) => handlers.onUpdate(event),
-    onStatus: (status, detail) => ctx.setConnection(status, detail),
-  });
+export function followFilters(ctx: AppContext, filters: Filters, handlers: { reload(): void; onUpdate(event: EventRecord): void }, pollMs?: number): { close(): void } {
+  return followOrPoll(
+    ctx,
+    topicFor(filters, ctx.api.caller.scopes),
+    handlers.reload,
+    handlers.onUpdate,
+    'No live topic covers these filters for this key: filter on one workflow or business object in its scope.',
+    pollMs,
+  );
 }

@@ -34,8 +34,8 @@ export function applyRunChange(rows: readonly RunRecord[], run: RunRecord, filte
   return [...rows, run].sort(newerFirst);
 }
 
-/** Appends a page, leaving out runs already there (a live change may have brought them). */
-export function appendPage(rows: readonly RunRecord[], page: readonly RunRecord[]): RunRecord[] {
+/** Appends a page, leaving out rows already there (a live change may have brought them). */
+export function appendPage<T extends { id: string }>(rows: readonly T[], page: readonly T[]): T[] {
   const seen = new Set(rows.map((r) => r.id));
   return [...rows, ...page.filter((r) => !seen.has(r.id))];
 }

@@ -2,6 +2,8 @@ import { FINAL_RUN_STATUSES } from '../../shared/status.js';
 import type { RunRecord } from '../../shared/types.js';
 import { errorText, isUnauthorized } from './api.js';
 import type { AppContext } from './context.js';
+import { createAlertFeed } from './alert-feed.js';
+import { alertsByRun } from './alerts-model.js';
 import { createCountsBar } from './counts-bar.js';
 import { h, type View } from './dom.js';
 import { createFiltersForm } from './filters-form.js';
@@ -12,9 +14,8 @@ import { createRunTable } from './run-table.js';
 
 /** Runs per page of the list. */
 const PAGE_SIZE = 25;
-
-/** How often a list no live topic covers is read again, in milliseconds. */
-const POLL_MS = 5000;
+/** Recent alerts read for the marks on runs. */
+const RECENT_ALERTS = 100;
 
 /**
  * The run list: filters, counts by status, the runs newest first with cursor paging, kept live by
@@ -33,6 +34,8 @@ export function listView(ctx: AppContext, filters: Filters): View {
   const counts = createCountsBar(filters.status, (status) => go({ ...filters, status }));
   const table = createRunTable();
   const more = h('button', { type: 'button', class: 'button more', hidden: true }, 'Load older runs');
+  // the recent alerts mark their runs in the table
+  const alerts = createAlertFeed((f) => client.listAlerts(f), { limit: RECENT_ALERTS }, () => table.setAlerts(alertsByRun(alerts.alerts)));
   const element = h('section', { class: 'list-view', 'aria-label': 'Runs' }, form.element, counts.element, table.element, more);
 
   const fail = (error: unknown) => {
@@ -46,6 +49,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
   };
   const loadCounts = () => client.countRuns(countFilters).then((c) => !disposed && counts.set(c), fail);
   const loadFirst = async () => {
+    void alerts.load().catch(fail);
     try {
       const page = await client.listRuns({ ...filters, limit: PAGE_SIZE });
       if (disposed) return;
@@ -86,13 +90,12 @@ export function listView(ctx: AppContext, filters: Filters): View {
     {
       reload: () => void Promise.all([loadFirst(), loadCounts()]),
       onUpdate: (event) => {
-        if (event.kind !== 'run') return;
+        if (alerts.apply(event) || event.kind !== 'run') return;
         rows = applyRunChange(rows, event.data as unknown as RunRecord, filters, next === null);
         render();
         refreshCounts();
       },
     },
-    POLL_MS,
   );
   // Running durations grow while the page is open.
   const ticker = setInterval(() => rows.some((r) => !FINAL_RUN_STATUSES.includes(r.status)) && table.set(rows), 1000);

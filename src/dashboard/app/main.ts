@@ -5,12 +5,16 @@ import { h, replaceChildren, type View } from './dom.js';
 import { insightsView } from './insights-view.js';
 import { listView } from './list-view.js';
 import { createNotices } from './notices.js';
-import { listHash, parseRoute } from './routes.js';
+import { ALERTS_HASH, listHash, parseRoute, type Route } from './routes.js';
+import { alertsView } from './alerts-view.js';
 import { runView } from './run-view.js';
 import { forgetKey, savedKey, saveKey } from './session.js';
 import { signInView } from './sign-in.js';
 
 const root = document.getElementById('app')!;
+
+/** The document title of each view but a run's. */
+const TITLES = { list: 'Runs', insights: 'Insights', alerts: 'Alerts' } as const;
 
 /** Shows the sign-in form, or the dashboard when this tab already has a key. */
 function start(reason?: string): void {
@@ -54,13 +58,20 @@ function showDashboard(api: Api): void {
     lastListHash: () => lastList,
   };
 
+  const VIEWS: { [V in Route['view']]: (route: Extract<Route, { view: V }>) => View } = {
+    list: (r) => listView(ctx, r.filters),
+    insights: (r) => insightsView(ctx, r.filters, r.range),
+    alerts: () => alertsView(ctx),
+    run: (r) => runView(ctx, r.id),
+  };
+
   function route(): void {
     const next = parseRoute(location.hash);
     view?.dispose();
     if (next.view === 'list') lastList = listHash(next.filters);
-    view = next.view === 'list' ? listView(ctx, next.filters) : next.view === 'insights' ? insightsView(ctx, next.filters, next.range) : runView(ctx, next.id);
+    view = (VIEWS[next.view] as (route: Route) => View)(next);
     replaceChildren(main, view.element);
-    document.title = next.view === 'list' ? 'Runs · Flowflare' : next.view === 'insights' ? 'Insights · Flowflare' : `Run ${next.id} · Flowflare`;
+    document.title = next.view === 'run' ? `Run ${next.id} · Flowflare` : `${TITLES[next.view]} · Flowflare`;
     for (const link of nav.querySelectorAll('a')) {
       if (link.dataset.view === next.view) link.setAttribute('aria-current', 'page');
       else link.removeAttribute('aria-current');
@@ -72,6 +83,7 @@ function showDashboard(api: Api): void {
     { class: 'views', 'aria-label': 'Views' },
     h('a', { href: '#/', 'data-view': 'list' }, 'Runs'),
     h('a', { href: '#/insights', 'data-view': 'insights' }, 'Insights'),
+    h('a', { href: ALERTS_HASH, 'data-view': 'alerts' }, 'Alerts'),
   );
 
   const header = h(

@@ -9,16 +9,17 @@ export interface Filters {
   ref_id?: string;
 }
 
-/** What the page shows: the run list (with filters), one run, or Insights (filters and a time range). */
-export type Route = { view: 'list'; filters: Filters } | { view: 'run'; id: string } | { view: 'insights'; filters: Filters; range: TimeRange };
+/** What the page shows: the run list (with filters), one run, Insights (filters and a time range), or the alerts. */
+export type Route = { view: 'list'; filters: Filters } | { view: 'run'; id: string } | { view: 'insights'; filters: Filters; range: TimeRange } | { view: 'alerts' };
 
 const FILTER_KEYS = ['workflow', 'status', 'ref_type', 'ref_id'] as const;
 
-/** Reads the route from the location hash: `#/?status=Running`, `#/runs/<id>`, `#/insights?range=7d`. */
+/** Reads the route from the location hash: `#/?status=Running`, `#/runs/<id>`, `#/insights?range=7d`, `#/alerts`. */
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   const run = /^\/runs\/([^/?]+)/.exec(path);
   if (run) return { view: 'run', id: decodeURIComponent(run[1]!) };
+  if (/^\/alerts\/?(\?|$)/.test(path)) return { view: 'alerts' };
   const query = new URLSearchParams(path.includes('?') ? path.slice(path.indexOf('?') + 1) : '');
   const filters: Filters = {};
   for (const key of FILTER_KEYS) {
@@ -55,3 +56,6 @@ function filterQuery(filters: Filters, extra: Record<string, string> = {}): stri
 export function runHash(id: string): string {
   return `#/runs/${encodeURIComponent(id)}`;
 }
+
+/** The hash of the alerts page. */
+export const ALERTS_HASH = '#/alerts';

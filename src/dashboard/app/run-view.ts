@@ -5,6 +5,7 @@ import type { RunDetail } from '../../shared/types.js';
 import { createActions } from './actions.js';
 import { can, errorText, isUnauthorized } from './api.js';
 import { createAuditList } from './audit-list.js';
+import { createRunAlerts } from './run-alerts.js';
 import type { AppContext } from './context.js';
 import { h, replaceChildren, type View } from './dom.js';
 import { createJsonSection } from './json-section.js';
@@ -30,11 +31,13 @@ export function runView(ctx: AppContext, runId: string): View {
   const metadata = createJsonSection('Metadata');
   const workflowMetadata = createJsonSection('Workflow metadata', false);
   const audit = createAuditList();
+  const alerts = createRunAlerts(ctx, runId);
   const body = h(
     'div',
     { class: 'run-body', hidden: true },
     // a read key sees no control buttons: the service would refuse them
     can(ctx.api, 'operate') ? actions.element : null,
+    alerts.element,
     h('section', { class: 'timeline-section', 'aria-label': 'Steps' }, h('h2', null, 'Steps'), timeline),
     h('section', { class: 'data-section', 'aria-label': 'Data' }, input.element, output.element, metadata.element, workflowMetadata.element),
     audit.element,
@@ -42,7 +45,7 @@ export function runView(ctx: AppContext, runId: string): View {
   const element = h(
     'article',
     { class: 'run-view' },
-    h('nav', { class: 'run-nav' }, h('a', { href: ctx.lastListHash(), class: 'back' }, '← All runs'), retryOf),
+    h('nav', { class: 'run-nav' }, h('a', { href: ctx.lastListHash(), class: 'back' }, '← All runs'), retryOf, alerts.badge),
     facts,
     body,
   );
@@ -92,11 +95,12 @@ export function runView(ctx: AppContext, runId: string): View {
     topic,
     getToken: () => ctx.api.token(topic),
     onInitialData: (_data, runs) => {
+      alerts.load();
       live = runs.find((r) => r.id === runId) ?? live;
       render();
     },
     onUpdate: (event, runs) => {
-      if (event.run_id !== runId) return;
+      if (event.run_id !== runId || alerts.apply(event)) return;
       live = runs.find((r) => r.id === runId) ?? live;
       render();
       if (live && live.status !== lastStatus) {
@@ -121,6 +125,7 @@ export function runView(ctx: AppContext, runId: string): View {
       disposed = true;
       subscription.close();
       clearInterval(ticker);
+      alerts.dispose();
     },
   };
 }

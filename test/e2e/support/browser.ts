@@ -38,3 +38,36 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 }
+
+/**
+ * The pages a test file opens, so that each test ends by closing them and reporting the console
+ * errors they logged, less those the test said to expect.
+ */
+export function pageWatch(): {
+  /** Opens a watched page (see {@link watchedPage}). */
+  open(browser: Browser, viewport?: { width: number; height: number }): Promise<WatchedPage>;
+  /** Console errors the current test expects (the browser logs refused requests as errors). */
+  expectErrors(...patterns: RegExp[]): void;
+  /** Closes every page opened since the last call; resolves with the unexpected errors they logged. */
+  closeAll(): Promise<string[]>;
+} {
+  let watched: WatchedPage[] = [];
+  let expected: RegExp[] = [];
+  return {
+    async open(browser, viewport) {
+      const w = await watchedPage(browser, viewport);
+      watched.push(w);
+      return w;
+    },
+    expectErrors(...patterns) {
+      expected = patterns;
+    },
+    async closeAll() {
+      const errors = watched.flatMap((w) => w.errors).filter((e) => !expected.some((re) => re.test(e)));
+      await Promise.all(watched.map((w) => w.context.close()));
+      watched = [];
+      expected = [];
+      return errors;
+    },
+  };
+}

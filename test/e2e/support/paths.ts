@@ -8,3 +8,5 @@ export const EXAMPLES = `${REPO}examples`;
 export const ARTIFACTS = `${REPO}test-artifacts`;
 /** The API key the end-to-end service runs with. */
 export const TEST_API_KEY = 'e2e-test-key';
+/** The secret the end-to-end service signs alert webhooks with. */
+export const TEST_WEBHOOK_SECRET = 'e2e-alert-webhook-secret';
