@@ -57,7 +57,7 @@ CREATE TABLE alert_cooldowns (
 CREATE TABLE alert_counters (
   rule_id     TEXT    NOT NULL,
   bucket      INTEGER NOT NULL,                -- start of the bucket, epoch ms
-  bin         INTEGER NOT NULL,                -- duration bin: floor(4 * log2(1 + ms))
+  bin         INTEGER NOT NULL,                -- duration bucket: the metrics sketch's key (service/metrics/sketch.ts)
   runs        INTEGER NOT NULL DEFAULT 0,
   failed      INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (rule_id, bucket, bin)

@@ -21,7 +21,7 @@ export interface RunRollupRow {
   queued: string;
 }
 
-/** Step rollups merged over a range: one step's counts and its merged sketch. */
+/** Step rollups merged over a range: one step's counts and its rows' sketches (a JSON array of them). */
 export interface StepRollupRow {
   workflow_name: string;
   step_name: string;
@@ -91,18 +91,18 @@ function rangeConditions(range: GrainRange, workflows: readonly string[] | null,
 
 /**
  * The statement reading step rollups in a range, of some workflows (`null`: every workflow) and
- * optionally one step, merged inside SQLite: one row per step, its counts summed and its sketch
- * merged key by key (so a month of hour rows crosses the wire as a few rows).
+ * optionally one step, grouped inside SQLite: one row per step, its counts summed and its rows'
+ * sketches in one JSON array (so a month of hour rows crosses the wire as a few rows), which the
+ * reader merges key by key.
  */
 export function stepRollupsStatement(range: GrainRange, workflows: readonly string[] | null, step?: string): Statement {
   const { where, params } = rangeConditions(range, workflows, step);
   const index = workflows ? '' : ' INDEXED BY metrics_steps_age';
+  // each row's sketch is merged by the reader: merging key by key in SQL reads the range once per step
   return sql(
-    `WITH picked AS (SELECT * FROM metrics_steps${index} WHERE ${where}),
-     merged AS (SELECT p.workflow_name, p.step_name, j.key AS k, sum(j.value) AS n FROM picked p, json_each(p.duration) j GROUP BY 1, 2, 3)
-     SELECT p.workflow_name, p.step_name, sum(p.count) AS count, sum(p.errored) AS errored, sum(p.attempts) AS attempts, sum(p.retries) AS retries,
-            ifnull((SELECT json_group_object(m.k, m.n) FROM merged m WHERE m.workflow_name = p.workflow_name AND m.step_name = p.step_name), '{}') AS duration
-     FROM picked p GROUP BY p.workflow_name, p.step_name`,
+    `SELECT workflow_name, step_name, sum(count) AS count, sum(errored) AS errored, sum(attempts) AS attempts, sum(retries) AS retries,
+            json_group_array(json(duration)) AS duration
+     FROM metrics_steps${index} WHERE ${where} GROUP BY workflow_name, step_name`,
     ...params,
   );
 }

@@ -209,6 +209,29 @@ describe('alert notifications through the Queue to a real receiver', () => {
     expect(await alertsOf(`rule_id=${rule.id}`)).toHaveLength(1);
   });
 
+  it('fires a p95-duration rule when the window\'s p95, within 2% of the recorded durations, passes the threshold', async () => {
+    const refType = unique('p95');
+    const web = hook('ok');
+    const rule = await createRule({ name: unique('p95'), kind: 'p95_duration', threshold: 400, window: '1 hour', min_runs: 3, scope: { ref_type: refType }, destinations: [{ type: 'webhook', url: web.url }] });
+    const ids = [await startPlain(refType, {}), await startPlain(refType, { sleepMs: 600 }), await startPlain(refType, { sleepMs: 900 })];
+    for (const id of ids) await waitForInstance(await env.PLAIN.get(id), ['complete']);
+    for (const id of ids) await recordedAs(id, 'Completed');
+    const [got] = await receivedAtLeast(web.id, 1);
+    const body = JSON.parse(got!.body);
+    const recorded = await rows<{ started_at: string; completed_at: string }>(
+      `SELECT started_at, completed_at FROM workflow_runs WHERE id IN (${ids.map(() => '?').join(', ')})`,
+      ...ids,
+    );
+    const durations = recorded.map((r) => Date.parse(r.completed_at) - Date.parse(r.started_at)).sort((a, b) => a - b);
+    // the value of rank floor(0.95 · (n − 1)), as GET /api/metrics defines its percentiles
+    const exact = durations[Math.floor(0.95 * (durations.length - 1))]!;
+    expect(exact).toBeGreaterThan(400);
+    expect(body.details.window.runs).toBe(3);
+    expect(Math.abs(body.details.window.p95_ms - exact) / exact).toBeLessThanOrEqual(0.02 + 1 / exact);
+    expect(body.alert.summary).toBe(`p95 duration ${body.details.window.p95_ms} ms of 3 runs over 1 h is above 400 ms`);
+    expect(await alertsOf(`rule_id=${rule.id}`)).toHaveLength(1);
+  });
+
   it('never makes tracking wait for a receiver that does not answer', async () => {
     const refType = unique('hang');
     const web = hook('hang');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowClient, type EventRecord, type RunDetailResult, type RunRecord, type RunStatus } from '../../src/client/index.js';
+import { WorkflowClient, type EventRecord, type MetricsReport, type RunDetailResult, type RunRecord, type RunStatus } from '../../src/client/index.js';
 // @ts-expect-error: plain JavaScript helper shared with `npm run demo`
 import { applyLocalMigrations, freePort, startWranglerDev, WRANGLER, wranglerEnv } from '../../scripts/lib/local-wrangler.mjs';
 import { REPO } from './support/project.js';
@@ -175,6 +175,35 @@ describe('flowflare runs list, show, workflows list and export, against wrangler
     const missing = await ops(['runs', 'show', 'no-such-run']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe("✘ Unknown run 'no-such-run'.\n");
+  });
+
+  it('prints the metrics of a range: the same report as GET /api/metrics, as a summary, sparklines and a step table', async () => {
+    const json = await ops(['metrics', '--workflow', 'order', '--range', '1h', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as MetricsReport;
+    expect(report.bucket).toBe('minute');
+    expect(report.series).toHaveLength(60);
+    expect(report.totals).toMatchObject({ completed: 1, errored: 0, terminated: 0, success_rate: 1 });
+    const charge = report.steps.find((s) => s.step === 'charge-card');
+    expect(charge).toMatchObject({ workflow: 'order', count: 1, attempts: 2, retries: 1 });
+    const direct = await client.getMetrics({ workflow: 'order', from: report.from, to: report.to, bucket: 'minute' });
+    expect(direct.totals).toEqual(report.totals);
+
+    const text = await ops(['metrics', '--workflow', 'order', '--range', '1h'], { env: { COLUMNS: '80' } });
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(lines[0]).toBe(`Runs ${report.from} → ${report.to}, per minute (workflow order)`);
+    expect(text.stdout).toMatch(/Started \d+ {2}· {2}Completed 1 {2}· {2}Errored 0/);
+    expect(text.stdout).toMatch(/Success rate 100 %/);
+    // one bar for the minute the order finished in, blank elsewhere
+    expect(lines.find((l) => l.startsWith('Finished'))!.replace(/^Finished {2}/, '').trim()).toMatch(/^[▁-█]$/);
+    expect(text.stdout).toMatch(/^WORKFLOW +STEP +RUNS +ERRORED +RETRIES +P50 +P95 +P99$/m);
+    expect(text.stdout).toMatch(/^order +charge-card +1 +0 +1 /m);
+
+    const bad = await ops(['metrics', '--range', '2w']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('✘ --range: one of 1h, 24h, 7d, 30d\n');
   });
 
   it('lists workflows and exports runs as NDJSON to stdout or a file', async () => {

@@ -20,7 +20,7 @@ async function writeLine(stream: NodeJS.WritableStream, line: string): Promise<v
  * (`flowflare.run.v1`), to stdout or to `--out FILE` (written whole or not at all).
  */
 export function exportCommand(program: Command, session: OpsSession): void {
-  withCommonFlags(withFilterFlags(program.command('export').description('export runs with their steps and attempts as NDJSON (flowflare.run.v1)'), false))
+  withCommonFlags(withFilterFlags(program.command('export').description('export runs with their steps and attempts as NDJSON (flowflare.run.v1)'), ['status']))
     .option('-o, --out <file>', 'write to this file instead of stdout')
     .action(async (flags: ExportFlags) => {
       const ctx = opsContext(session, flags);

@@ -40,10 +40,10 @@ const HELP: Record<keyof FilterFlags, string> = {
 
 /**
  * Adds the list filters of `GET /api/runs` to a command.
- * @param withStatus false for commands whose route takes no status (`export`)
+ * @param omit filters the command's route does not take (`export`: `status`)
  */
-export function withFilterFlags(command: Command, withStatus = true): Command {
-  for (const [flag, , spec] of FILTERS) if (withStatus || flag !== 'status') command.option(spec, HELP[flag]);
+export function withFilterFlags(command: Command, omit: readonly (keyof FilterFlags)[] = []): Command {
+  for (const [flag, , spec] of FILTERS) if (!omit.includes(flag)) command.option(spec, HELP[flag]);
   return command;
 }
 

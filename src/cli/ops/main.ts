@@ -4,6 +4,7 @@ import { reportFailure } from '../failure.js';
 import { processIo, type CliIo } from '../io.js';
 import { explainServiceError, type OpsSession } from './context.js';
 import { exportCommand } from './export.js';
+import { metricsCommand } from './metrics.js';
 import { runShowCommand } from './run-show.js';
 import { runsControlCommands } from './runs-control.js';
 import { runsListCommand } from './runs-list.js';
@@ -17,6 +18,7 @@ Examples:
   $ npx flowflare runs tail --workflow order
   $ npx flowflare runs retry --workflow order --status Errored --yes
   $ npx flowflare runs send-event 3f9a0c1d --type approval --payload '{"approved":true}'
+  $ npx flowflare metrics --workflow order --range 7d
   $ npx flowflare export --since 2026-11-01 --out november.ndjson
 
 The service and key come from --url and --key, else FLOWFLARE_URL and FLOWFLARE_API_KEY, else the
@@ -38,7 +40,7 @@ export async function opsMain(argv: readonly string[] = process.argv, io: CliIo 
   const session: OpsSession = { io };
   let exit = 0;
   const program = new Command('flowflare')
-    .description('Operate Flowflare from the terminal: list, show, follow and control workflow runs, export them.')
+    .description('Operate Flowflare from the terminal: list, show, follow and control workflow runs, read their metrics, export them.')
     .version(packageVersion(), '-V, --version')
     .helpOption('-h, --help', 'show this help')
     .addHelpText('after', EXAMPLES)
@@ -54,8 +56,8 @@ export async function opsMain(argv: readonly string[] = process.argv, io: CliIo 
   runsTailCommand(runs, session);
   runsControlCommands(runs, session, (code) => (exit = code));
   workflowsCommand(program, session);
+  metricsCommand(program, session);
   exportCommand(program, session);
-  // Further command groups (such as `metrics`) register here the same way: `group(program, session)`.
 
   try {
     await program.parseAsync([...argv], { from: 'node' });

@@ -11,7 +11,7 @@ import {
 } from '../../store/metrics.js';
 import type { RunFilters } from '../../store/queries.js';
 import { bucketStarts, tiles, type MetricsRange } from './range.js';
-import { addValue, mergeSketch, mergeStored, percentilesOf, RELATIVE_ERROR, type Sketch } from './sketch.js';
+import { addValue, mergeSketch, mergeStored, mergeStoredList, percentilesOf, RELATIVE_ERROR, type Sketch } from './sketch.js';
 
 /** Most runs the raw path (ref_id and metadata filters) reads for one report, newest first. */
 export const MAX_RAW_RUNS = 10_000;
@@ -200,7 +200,7 @@ async function stepsFromRollups(db: D1Database, range: MetricsRange, scope: Metr
     acc.errored += row.errored;
     acc.attempts += row.attempts;
     acc.retries += row.retries;
-    mergeStored(acc.duration, row.duration);
+    mergeStoredList(acc.duration, row.duration);
   }
   return toStepMetrics(map);
 }

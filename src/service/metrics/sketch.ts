@@ -33,11 +33,19 @@ export function addValue(sketch: Sketch, ms: number): void {
   sketch.set(key, (sketch.get(key) ?? 0) + 1);
 }
 
+function addCounts(sketch: Sketch, counts: Record<string, number>): void {
+  for (const [key, count] of Object.entries(counts)) sketch.set(Number(key), (sketch.get(Number(key)) ?? 0) + count);
+}
+
 /** Adds a stored sketch (sparse JSON `{"key": count}`) to a sketch. */
 export function mergeStored(sketch: Sketch, stored: string): void {
   if (stored === '{}' || stored === '') return;
-  const counts = JSON.parse(stored) as Record<string, number>;
-  for (const [key, count] of Object.entries(counts)) sketch.set(Number(key), (sketch.get(Number(key)) ?? 0) + count);
+  addCounts(sketch, JSON.parse(stored) as Record<string, number>);
+}
+
+/** Adds stored sketches, a JSON array of them (`[{"key": count}, …]`), to a sketch. */
+export function mergeStoredList(sketch: Sketch, storedList: string): void {
+  for (const counts of JSON.parse(storedList) as Record<string, number>[]) addCounts(sketch, counts);
 }
 
 /** Adds one sketch to another. */
