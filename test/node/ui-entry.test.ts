@@ -22,6 +22,16 @@ async function node(cwd: string, source: string): Promise<{ stdout: string; stde
   );
 }
 
+/** An app folder with React installed and the package linked in. */
+function appWithReact(): string {
+  const app = mkdtempSync(join(tmpdir(), 'flowflare-react-'));
+  made.push(app);
+  mkdirSync(join(app, 'node_modules', '@biggidea'), { recursive: true });
+  for (const name of ['react', 'react-dom']) symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir');
+  symlinkSync(root, join(app, 'node_modules', '@biggidea', 'flowflare'), 'dir');
+  return app;
+}
+
 describe('@biggidea/flowflare/ui', () => {
   it('without React installed, fails to import with a message that says to install it', async () => {
     // the built package alone in an app's node_modules, with no React anywhere above it
@@ -39,12 +49,7 @@ describe('@biggidea/flowflare/ui', () => {
   });
 
   it('with React, renders the dashboard on the server before any connection', async () => {
-    // an app with React installed and the package linked in
-    const app = mkdtempSync(join(tmpdir(), 'flowflare-react-'));
-    made.push(app);
-    mkdirSync(join(app, 'node_modules', '@biggidea'), { recursive: true });
-    for (const name of ['react', 'react-dom']) symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir');
-    symlinkSync(root, join(app, 'node_modules', '@biggidea', 'flowflare'), 'dir');
+    const app = appWithReact();
     const result = await node(
       app,
       [
@@ -60,11 +65,7 @@ describe('@biggidea/flowflare/ui', () => {
   });
 
   it('renders WorkflowInsights on the server as loading, with no chart drawn', async () => {
-    const app = mkdtempSync(join(tmpdir(), 'flowflare-react-'));
-    made.push(app);
-    mkdirSync(join(app, 'node_modules', '@biggidea'), { recursive: true });
-    for (const name of ['react', 'react-dom']) symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir');
-    symlinkSync(root, join(app, 'node_modules', '@biggidea', 'flowflare'), 'dir');
+    const app = appWithReact();
     const result = await node(
       app,
       [
