@@ -155,6 +155,8 @@ export interface AlertListFilters {
   rule_id?: string;
   run_id?: string;
   state?: AlertState;
+  /** Only alerts of these workflows, and about runs of these `ref_type`s (an API key's scopes). */
+  within?: { workflows?: readonly string[]; ref_types?: readonly string[] };
 }
 
 /** One page of the alert history, newest first (by `fired_at`, then id). */
@@ -166,6 +168,14 @@ export async function listAlertRows(db: D1Database, filters: AlertListFilters, l
     if (value === undefined) continue;
     where.push(`${column} = ?`);
     params.push(value);
+  }
+  if (filters.within?.workflows) {
+    where.push('workflow IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(filters.within.workflows));
+  }
+  if (filters.within?.ref_types) {
+    where.push('run_id IN (SELECT id FROM workflow_runs WHERE ref_type IN (SELECT value FROM json_each(?)))');
+    params.push(JSON.stringify(filters.within.ref_types));
   }
   if (after) {
     where.push('(fired_at, id) < (?, ?)');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertRecord, AlertRule, CreatedApiKey, Page } from '../../src/index.js';
+import { env } from 'cloudflare:workers';
+import type { AlertRecord, AlertRule, CreatedApiKey, Page, StartResult } from '../../src/index.js';
+import { insertAlert } from '../../src/store/alerts.js';
 import { rows } from '../helpers.js';
 import { api, apiJson, clientValue, post, unique, viaClient } from '../service/api.js';
 
@@ -100,6 +102,42 @@ describe('alert rules over the API', () => {
     expect((await api(`/api/alerts/rules/${made.body.id}`, { key: operator, method: 'PATCH', body: mute })).status).toBe(200);
     expect((await api(`/api/alerts/rules/${made.body.id}`, { key: operator, method: 'DELETE' })).status).toBe(403);
     expect((await api(`/api/alerts/rules/${made.body.id}`, { method: 'DELETE' })).status).toBe(204);
+  });
+
+  it('shows a scoped key the rules and alerts inside its scopes only, and hides the others as unknown', async () => {
+    const mine = await post<AlertRule>('/api/alerts/rules', { name: unique('mine'), kind: 'run_failed', scope: { workflow: 'order' }, destinations: [hook] });
+    const theirs = await post<AlertRule>('/api/alerts/rules', { name: unique('theirs'), kind: 'run_failed', scope: { workflow: 'control' }, destinations: [hook] });
+    const everyRun = await post<AlertRule>('/api/alerts/rules', { name: unique('every'), kind: 'run_failed', destinations: [hook] });
+    const byRef = await post<AlertRule>('/api/alerts/rules', { name: unique('by-ref'), kind: 'run_failed', scope: { ref_type: 'invoice' }, destinations: [hook] });
+    const started = await post<StartResult>('/api/runs', { workflow: 'plain', ref_type: 'invoice', ref_id: unique('inv') });
+    expect(started.status).toBe(201);
+    const invoiceRun = started.body.workflowId;
+    const fired = (rule: AlertRule, workflow: string, runId: string | null) =>
+      insertAlert({ id: unique('alert'), rule, run_id: runId, workflow, summary: `${workflow} failed`, details: {}, fired_at: new Date().toISOString() });
+    const alerts = [fired(mine.body, 'order', unique('run')), fired(theirs.body, 'control', unique('run')), fired(byRef.body, 'plain', invoiceRun)];
+    await env.DB.batch(alerts.map((a) => env.DB.prepare(a.sql).bind(...a.params)));
+    const [orderAlert, controlAlert, invoiceAlert] = alerts.map((a) => a.params[0] as string);
+
+    const orderKey = (await post<CreatedApiKey>('/api/keys', { name: unique('order-op'), role: 'operate', scopes: { workflows: ['order'] } })).body.key;
+    const rulesSeen = (await apiJson<{ rules: AlertRule[] }>('/api/alerts/rules', { key: orderKey })).body.rules.map((r) => r.id);
+    expect(rulesSeen).toContain(mine.body.id);
+    for (const hidden of [theirs.body.id, everyRun.body.id, byRef.body.id]) expect(rulesSeen).not.toContain(hidden);
+    const alertsSeen = (await apiJson<Page<AlertRecord>>('/api/alerts?limit=100', { key: orderKey })).body.data.map((a) => a.id);
+    expect(alertsSeen).toContain(orderAlert);
+    expect(alertsSeen).not.toContain(controlAlert);
+    expect(alertsSeen).not.toContain(invoiceAlert);
+    expect(alertsSeen.length).toBeGreaterThan(0);
+    const mute = JSON.stringify({ muted_until: '2031-01-01T00:00:00Z' });
+    expect((await api(`/api/alerts/rules/${mine.body.id}`, { key: orderKey, method: 'PATCH', body: mute })).status).toBe(200);
+    const hiddenMute = await apiJson<ErrorBody>(`/api/alerts/rules/${theirs.body.id}`, { key: orderKey, method: 'PATCH', body: mute });
+    expect(hiddenMute.status).toBe(404);
+    expect(hiddenMute.body.error.message).toBe(`No alert rule '${theirs.body.id}'.`);
+
+    const invoiceKey = (await post<CreatedApiKey>('/api/keys', { name: unique('invoice-reader'), role: 'read', scopes: { ref_types: ['invoice'] } })).body.key;
+    expect((await apiJson<{ rules: AlertRule[] }>('/api/alerts/rules', { key: invoiceKey })).body.rules.map((r) => r.id)).toEqual(
+      (await apiJson<{ rules: AlertRule[] }>('/api/alerts/rules')).body.rules.filter((r) => r.scope.ref_type === 'invoice').map((r) => r.id),
+    );
+    expect((await apiJson<Page<AlertRecord>>('/api/alerts?limit=100', { key: invoiceKey })).body.data.map((a) => a.id)).toEqual([invoiceAlert]);
   });
 
   it('serves the same through the client', async () => {

@@ -10,7 +10,7 @@ const run = promisify(execFile);
  * Largest gzipped bundle of the service Worker that `flowflare-setup` sets up, as wrangler
  * uploads it (`bench/bundle` prints what it is made of).
  */
-const GZIP_BUDGET_KIB = 100;
+const GZIP_BUDGET_KIB = 115;
 
 interface Measurement {
   rawBytes: number;

@@ -193,8 +193,10 @@ describe('flowflare runs list, show, workflows list and export, against wrangler
     expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.trimEnd().split('\n');
     for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
-    expect(lines[0]).toBe(`Runs ${report.from} → ${report.to}, per minute (workflow order)`);
+    const short = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+    expect(lines[0]).toBe(`Runs ${short(report.from)} → ${short(report.to)}, per minute (workflow order)`);
     expect(text.stdout).toMatch(/Started \d+ {2}· {2}Completed 1 {2}· {2}Errored 0/);
+    expect(text.stdout).toMatch(/Duration p50 \d/);
     expect(text.stdout).toMatch(/Success rate 100 %/);
     // one bar for the minute the order finished in, blank elsewhere
     expect(lines.find((l) => l.startsWith('Finished'))!.replace(/^Finished {2}/, '').trim()).toMatch(/^[▁-█]$/);

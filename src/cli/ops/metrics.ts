@@ -6,7 +6,7 @@ import { errorWhere, rateText, STEP_COLUMNS, stepCells, totalsFigures } from '..
 import { DEFAULT_RANGE, rangeWindow, TIME_RANGES, type TimeRange } from '../../ui/insights/ranges.js';
 import { opsContext, withCommonFlags, type CommonFlags, type OpsSession } from './context.js';
 import { describeFilters, listFilters, parseFlags, withFilterFlags, type FilterFlags } from './filters.js';
-import { renderTable, truncate, type Column } from './table.js';
+import { renderTable, shortTime, truncate, wrapJoin, type Column } from './table.js';
 
 /** Flags of `flowflare metrics`. */
 export interface MetricsFlags extends CommonFlags, Omit<FilterFlags, 'status' | 'since' | 'until'> {
@@ -49,10 +49,11 @@ export function metricsQuery(flags: MetricsFlags, now = Date.now()): MetricsQuer
 /** The report as lines of text, no wider than `width`. */
 export function renderMetrics(report: MetricsReport, query: MetricsQuery, width: number, paint: (text: string, code: string) => string): string[] {
   const { from: _f, to: _t, bucket: _b, ...filters } = query;
-  const lines = [paint(`Runs ${report.from} → ${report.to}, per ${report.bucket} (${describeFilters(filters)})`, '1')];
-  lines.push(truncate(totalsFigures(report.totals).map((f) => `${f.label} ${f.value}`).join('  ·  '), width));
+  const lines = [paint(truncate(`Runs ${shortTime(report.from)} → ${shortTime(report.to)}, per ${report.bucket} (${describeFilters(filters)})`, width), '1')];
   const queued = report.totals.queued_ms;
-  if (queued) lines.push(`Queued p50 ${formatDuration(queued.p50)}  ·  p95 ${formatDuration(queued.p95)}`);
+  const figures = totalsFigures(report.totals).map((f) => `${f.label} ${f.value}`);
+  if (queued) figures.push(`Queued p50 ${formatDuration(queued.p50)}`, `p95 ${formatDuration(queued.p95)}`);
+  lines.push(...wrapJoin(figures, '  ·  ', width));
   const spark = sparkline(report.series.map(finished));
   const failure = report.series.map((p) => (finished(p) === 0 ? 0 : (p.errored + p.terminated) / finished(p)));
   lines.push('', `Finished  ${truncate(spark, Math.max(8, width - 10))}`, `Failed    ${truncate(sparkline(failure), Math.max(8, width - 10))}`);
@@ -62,7 +63,7 @@ export function renderMetrics(report: MetricsReport, query: MetricsQuery, width:
   lines.push('', paint(`Top errors (${report.errors.length})`, '1'));
   if (report.errors.length === 0) lines.push('No errors in the range.');
   for (const e of report.errors) {
-    lines.push(truncate(`${errorWhere(e)}: ${e.message}`, width), truncate(`  last ${e.last_seen} · runs ${e.example_run_ids.join(', ')}`, width));
+    lines.push(truncate(`${errorWhere(e)}: ${e.message}`, width), truncate(`  last ${shortTime(e.last_seen)} · runs ${e.example_run_ids.join(', ')}`, width));
   }
   lines.push('', paint(`Percentiles within ${rateText(report.relative_error)} of the exact values.`, '2'));
   return lines;

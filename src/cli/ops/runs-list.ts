@@ -4,7 +4,7 @@ import type { Page, RunRecord } from '../../client/index.js';
 import { formatDuration, between } from '../../shared/timeline.js';
 import { listFilters, parseFlags, wholeNumber, withFilterFlags, type FilterFlags } from './filters.js';
 import { opsContext, withCommonFlags, type CommonFlags, type OpsContext, type OpsSession } from './context.js';
-import { renderTable, statusColor, type Column } from './table.js';
+import { renderTable, shortTime, statusColor, type Column } from './table.js';
 
 /** Flags of `runs list` (and `workflows list`): the filters and the paging. */
 export interface PageFlags extends CommonFlags, FilterFlags {
@@ -48,7 +48,7 @@ export const RUN_COLUMNS: Column<RunRecord>[] = [
   { header: 'WORKFLOW', value: (r) => r.workflow_name, min: 8 },
   { header: 'STATUS', value: (r) => r.status, min: 10, color: (r) => statusColor(r.status) },
   { header: 'REF', value: ref, min: 6 },
-  { header: 'CREATED', value: (r) => r.created_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), min: 11 },
+  { header: 'CREATED', value: (r) => shortTime(r.created_at), min: 11 },
   { header: 'TOOK', value: (r) => (r.started_at ? formatDuration(between(r.started_at, r.completed_at)) : ''), min: 6 },
 ];
 

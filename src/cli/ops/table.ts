@@ -11,6 +11,22 @@ export interface Column<T> {
 
 const GAP = '  ';
 
+/** An ISO-8601 time as the tables print it: `2026-12-03 08:22:48Z`. */
+export function shortTime(iso: string): string {
+  return iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}
+
+/** `parts` joined by `separator` into lines no wider than `width`, breaking between parts. */
+export function wrapJoin(parts: readonly string[], separator: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.at(-1);
+    if (last !== undefined && [...last].length + separator.length + [...part].length <= width) lines[lines.length - 1] = `${last}${separator}${part}`;
+    else lines.push(truncate(part, width));
+  }
+  return lines;
+}
+
 /** `text` cut to `width` characters, the last one an ellipsis when anything was cut. */
 export function truncate(text: string, width: number): string {
   const chars = [...text];

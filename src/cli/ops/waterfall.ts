@@ -1,6 +1,6 @@
 import type { AttemptRecord, RunDetail, StepDetail } from '../../client/index.js';
 import { between, formatDuration, runSpan, stepSegments, timeOf } from '../../shared/timeline.js';
-import { statusColor, truncate } from './table.js';
+import { shortTime, statusColor, truncate } from './table.js';
 
 /** Characters and colours of the bars, by segment kind: told apart without colour too. */
 const BARS: Record<string, { char: string; color: string }> = {
@@ -22,7 +22,7 @@ const MAX_LABEL = 28;
 /** Status and duration after each bar: `Completed   3.8 s`. */
 const RIGHT = 10 + 1 + 8;
 
-const time = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
+const time = (iso: string | null) => (iso ? shortTime(iso) : '—');
 
 /**
  * The run's steps as text: one line per step with its attempts as bars on the run's time axis,

@@ -3,7 +3,7 @@ import type { WorkflowRecord } from '../../client/index.js';
 import { listFilters } from './filters.js';
 import { opsContext, type OpsSession } from './context.js';
 import { printPage, readPages, withPageFlags, type PageFlags } from './runs-list.js';
-import { statusColor, type Column } from './table.js';
+import { shortTime, statusColor, type Column } from './table.js';
 
 const WORKFLOW_COLUMNS: Column<WorkflowRecord>[] = [
   { header: 'ID', value: (w) => String(w.id), min: 3 },
@@ -12,7 +12,7 @@ const WORKFLOW_COLUMNS: Column<WorkflowRecord>[] = [
   { header: 'LATEST', value: (w) => w.status ?? '', min: 10, color: (w) => statusColor(w.status) },
   { header: 'RUNS', value: (w) => String(w.run_count), min: 4 },
   { header: 'LAST RUN', value: (w) => w.last_run_id ?? '', min: 8 },
-  { header: 'UPDATED', value: (w) => w.updated_at.replace('T', ' ').replace(/\.\d+Z$/, 'Z'), min: 20 },
+  { header: 'UPDATED', value: (w) => shortTime(w.updated_at), min: 20 },
 ];
 
 /** `flowflare workflows list`: workflows (a name and a business object), most recently active first. */

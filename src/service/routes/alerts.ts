@@ -1,4 +1,5 @@
 import type { AlertRecord, AlertRule, AlertRuleInput, AlertState } from '../../shared/alerts.js';
+import type { KeyScopes } from '../../shared/access.js';
 import type { Page } from '../../shared/api.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { nowIso } from '../../ingest/serialize.js';
@@ -14,22 +15,37 @@ import type { RouteHandlers } from '../route-table.js';
 import { DEFAULT_PAGE_SIZE } from '../schemas.js';
 import { serviceDb } from '../storage.js';
 
-async function existingRule(db: D1Database, id: string): Promise<AlertRuleRow> {
+/**
+ * Whether a key with these scopes sees a rule: one scoped to workflows sees the rules of one of
+ * them, one scoped to `ref_type`s the rules of one of those (a rule over every run is for unscoped
+ * keys only, as its alerts may be about runs the key may not see).
+ */
+function ruleVisible(rule: AlertRule, scopes: KeyScopes | null): boolean {
+  if (!scopes) return true;
+  if (scopes.workflows && !(rule.scope.workflow !== undefined && scopes.workflows.includes(rule.scope.workflow))) return false;
+  if (scopes.ref_types && !(rule.scope.ref_type !== undefined && scopes.ref_types.includes(rule.scope.ref_type))) return false;
+  return true;
+}
+
+/** The rule, if it exists and the key may see it; else a 404 (as if it did not exist). */
+async function existingRule(db: D1Database, id: string, scopes: KeyScopes | null): Promise<AlertRuleRow> {
   const row = await getRuleRow(db, id);
-  if (!row) throw new NotFoundError(`No alert rule '${id}'.`);
+  if (!row || !ruleVisible(toAlertRule(row), scopes)) throw new NotFoundError(`No alert rule '${id}'.`);
   return row;
 }
 
 /**
  * `GET/POST /api/alerts/rules`, `PATCH/DELETE /api/alerts/rules/:id` (rules from the options can be
- * muted, not deleted) and `GET /api/alerts` (the alert history, newest first).
+ * muted, not deleted) and `GET /api/alerts` (the alert history, newest first). A scoped key sees
+ * the rules and alerts inside its scopes only.
  */
 export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'listAlertRules' | 'createAlertRule' | 'muteAlertRule' | 'deleteAlertRule' | 'listAlerts'> {
   return {
-    listAlertRules: async ({ env }) => {
+    listAlertRules: async ({ request, env }) => {
       const db = serviceDb(env);
       await syncOptionsRules(db, options.alerts);
-      const body: { rules: AlertRule[] } = { rules: (await listRuleRows(db)).map(toAlertRule) };
+      const { scopes } = callerOf(request);
+      const body: { rules: AlertRule[] } = { rules: (await listRuleRows(db)).map(toAlertRule).filter((rule) => ruleVisible(rule, scopes)) };
       return json(body);
     },
 
@@ -47,7 +63,7 @@ export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'l
       const id = param(request, 'id');
       const db = serviceDb(env);
       await syncOptionsRules(db, options.alerts);
-      await existingRule(db, id);
+      await existingRule(db, id, callerOf(request).scopes);
       const now = nowIso();
       const until = muted_until === null ? null : new Date(muted_until).toISOString();
       const audit = auditStatement(callerOf(request), { action: until ? 'alert_rule.mute' : 'alert_rule.unmute', details: { rule_id: id, muted_until: until } }, now);
@@ -60,7 +76,7 @@ export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'l
       const id = param(request, 'id');
       const db = serviceDb(env);
       await syncOptionsRules(db, options.alerts);
-      const row = await existingRule(db, id);
+      const row = await existingRule(db, id, callerOf(request).scopes);
       if (row.source === 'options') throw new ConflictError(`Alert rule '${id}' comes from the service options: remove it there, or mute it.`);
       const now = nowIso();
       await writeBatch(db, [...deleteRule(id), auditStatement(callerOf(request), { action: 'alert_rule.delete', details: { rule_id: id, name: row.name } }, now)]);
@@ -68,10 +84,13 @@ export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'l
       return new Response(null, { status: 204 });
     },
 
-    listAlerts: async ({ env, query: q }) => {
+    listAlerts: async ({ request, env, query: q }) => {
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
-      const page = await listAlertRows(serviceDb(env), { rule_id: q.rule_id, run_id: q.run_id, state: q.state as AlertState | undefined }, limit, after);
+      const { scopes } = callerOf(request);
+      const within = scopes ? { workflows: scopes.workflows, ref_types: scopes.ref_types } : undefined;
+      const filters = { rule_id: q.rule_id, run_id: q.run_id, state: q.state as AlertState | undefined, within };
+      const page = await listAlertRows(serviceDb(env), filters, limit, after);
       const body: Page<AlertRecord> = { data: page.rows.map(toAlert), next_cursor: page.next ? encodeCursor(page.next) : null };
       return json(body);
     },
