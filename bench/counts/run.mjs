@@ -53,7 +53,9 @@ async function seedFile(dir, total) {
   const db = new DatabaseSync(join(folder, file));
   db.exec('PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000;');
   const started = Date.now();
-  await seedRuns({ prepare: (sql) => ({ run: async () => db.exec(sql) }) }, total, (done) => {
+  // the D1 shape seedRuns uses, over the SQLite file
+  const d1 = { prepare: (sql) => ({ run: async () => db.exec(sql), all: async () => ({ results: db.prepare(sql).all() }) }) };
+  await seedRuns(d1, total, (done) => {
     if (process.stdout.isTTY) process.stdout.write(`\rseeding runs: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}`);
   });
   db.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
