@@ -46,8 +46,8 @@ const MERGE: Partial<Record<StepField, string>> = {
 const NEXT_STEP_NUMBER = '(SELECT ifnull(max(step_number), 0) + 1 FROM workflow_steps WHERE run_id = ?)';
 
 /**
- * Inserts a step or merges the given columns into it. When `completed_at` is set, the step's
- * duration is derived from its first start.
+ * Inserts a step or merges the given columns into it. When `completed_at` is set (and no
+ * `duration_ms`), the step's duration is derived from its first start, on insert as on update.
  */
 export function upsertStep(key: StepKey, fields: StepFields, now: string): Statement {
   const cols = STEP_FIELDS.filter((f) => fields[f] !== undefined && f !== 'step_number' && f !== 'status');
@@ -57,7 +57,12 @@ export function upsertStep(key: StepKey, fields: StepFields, now: string): State
   const values = ['?', '?', '?', numberSql, '?', '?', '?', ...cols.map(() => '?')];
   const updates = cols.map((c) => `${c} = ${MERGE[c] ?? `excluded.${c}`}`);
   if (fields.status !== undefined) updates.push('status = excluded.status');
-  if (fields.completed_at !== undefined && fields.duration_ms === undefined) {
+  // a step first recorded already finished (its start and end in one write) gets its duration too
+  const derivesDuration = fields.completed_at !== undefined && fields.duration_ms === undefined;
+  const durationParams: SqlValue[] = derivesDuration ? [fields.completed_at ?? null, fields.started_at ?? null, fields.completed_at ?? null] : [];
+  if (derivesDuration) {
+    insertCols.push('duration_ms');
+    values.push('CAST(round((julianday(?) - julianday(ifnull(?, ?))) * 86400000) AS INTEGER)');
     updates.push(
       'duration_ms = CAST(round((julianday(excluded.completed_at) - julianday(ifnull(workflow_steps.started_at, excluded.completed_at))) * 86400000) AS INTEGER)',
     );
@@ -74,6 +79,7 @@ export function upsertStep(key: StepKey, fields: StepFields, now: string): State
     now,
     now,
     ...cols.map((c) => fields[c] ?? null),
+    ...durationParams,
   );
 }
 

@@ -54,6 +54,22 @@ describe('metrics of real Workflows runs, followed from the engine', () => {
     const flaky = body.steps.find((s) => s.step === 'flaky')!;
     expect(flaky).toMatchObject({ workflow: 'plain', count: 4, errored: 0, attempts: 6, retries: 2 });
     expect(body.steps.find((s) => s.step === 'fetch')).toMatchObject({ count: 4, retries: 0 });
+    // every finished step has its duration, from its first start to its end, however it was first
+    // recorded (a fast step's start and end reach its follower in one write), and the step
+    // percentiles hold every one of them
+    const steps = await rows<{ step_name: string; duration_ms: number | null; started_at: string; completed_at: string }>(
+      `SELECT step_name, duration_ms, started_at, completed_at FROM workflow_steps WHERE run_id IN (?, ?, ?, ?) AND status = 'Completed'`,
+      ok,
+      retried,
+      failed,
+      stopped,
+    );
+    expect(steps.length).toBeGreaterThanOrEqual(8);
+    for (const step of steps) expect(step.duration_ms, step.step_name).toBe(Date.parse(step.completed_at) - Date.parse(step.started_at));
+    const fetchDurations = steps.filter((st) => st.step_name === 'fetch').map((st) => st.duration_ms!);
+    const fetchP99 = body.steps.find((s) => s.step === 'fetch')!.duration_ms;
+    expect(fetchP99, 'fetch has durations in the rollups').not.toBeNull();
+    expect(Math.abs(fetchP99!.p99 - exactQuantile(fetchDurations, 0.99))).toBeLessThanOrEqual(body.relative_error * exactQuantile(fetchDurations, 0.99) + 1);
     expect(body.errors).toEqual([
       expect.objectContaining({ message: 'the end is near', workflow: 'plain', step: null, count: 1, example_run_ids: [failed] }),
     ]);
