@@ -90,7 +90,7 @@ describe('alert rules over the API', () => {
     expect(unmuted.body.muted_until).toBeNull();
   });
 
-  it('gives each role what permissions.ts says: read lists, operate mutes, admin creates and deletes', async () => {
+  it('gives each role what permissions.ts says: read lists, operate mutes, admin creates, deletes and sees destination URLs whole', async () => {
     const [reader, operator] = await Promise.all([keyWith('read'), keyWith('operate')]);
     expect((await api('/api/alerts/rules', { key: reader })).status).toBe(200);
     expect((await api('/api/alerts', { key: reader })).status).toBe(200);
@@ -99,7 +99,14 @@ describe('alert rules over the API', () => {
     const made = await post<AlertRule>('/api/alerts/rules', JSON.parse(body));
     const mute = JSON.stringify({ muted_until: '2031-01-01T00:00:00Z' });
     expect((await api(`/api/alerts/rules/${made.body.id}`, { key: reader, method: 'PATCH', body: mute })).status).toBe(403);
-    expect((await api(`/api/alerts/rules/${made.body.id}`, { key: operator, method: 'PATCH', body: mute })).status).toBe(200);
+    const muted = await apiJson<AlertRule>(`/api/alerts/rules/${made.body.id}`, { key: operator, method: 'PATCH', body: mute });
+    expect(muted.status).toBe(200);
+    // a webhook URL holds its secret in the path: keys that do not manage rules see its origin only
+    expect(muted.body.destinations).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/…' }]);
+    const asReader = (await apiJson<{ rules: AlertRule[] }>('/api/alerts/rules', { key: reader })).body.rules.find((r) => r.id === made.body.id)!;
+    expect(asReader.destinations).toEqual([{ type: 'webhook', url: 'https://hooks.example.com/…' }]);
+    const asAdmin = (await apiJson<{ rules: AlertRule[] }>('/api/alerts/rules')).body.rules.find((r) => r.id === made.body.id)!;
+    expect(asAdmin.destinations).toEqual([hook]);
     expect((await api(`/api/alerts/rules/${made.body.id}`, { key: operator, method: 'DELETE' })).status).toBe(403);
     expect((await api(`/api/alerts/rules/${made.body.id}`, { method: 'DELETE' })).status).toBe(204);
   });

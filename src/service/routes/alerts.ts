@@ -1,5 +1,5 @@
 import type { AlertRecord, AlertRule, AlertRuleInput, AlertState } from '../../shared/alerts.js';
-import type { KeyScopes } from '../../shared/access.js';
+import type { KeyScopes, Role } from '../../shared/access.js';
 import type { Page } from '../../shared/api.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { nowIso } from '../../ingest/serialize.js';
@@ -27,6 +27,15 @@ function ruleVisible(rule: AlertRule, scopes: KeyScopes | null): boolean {
   return true;
 }
 
+/**
+ * A rule as a key sees it: webhook and Slack URLs carry their secret in the path, so only admin
+ * keys (who manage rules) see them whole; others see the origin (`https://hooks.slack.com/…`).
+ */
+function asSeenBy(rule: AlertRule, role: Role): AlertRule {
+  if (role === 'admin') return rule;
+  return { ...rule, destinations: rule.destinations.map((d) => (d.type === 'email' ? d : { ...d, url: `${new URL(d.url).origin}/…` })) };
+}
+
 /** The rule, if it exists and the key may see it; else a 404 (as if it did not exist). */
 async function existingRule(db: D1Database, id: string, scopes: KeyScopes | null): Promise<AlertRuleRow> {
   const row = await getRuleRow(db, id);
@@ -37,15 +46,16 @@ async function existingRule(db: D1Database, id: string, scopes: KeyScopes | null
 /**
  * `GET/POST /api/alerts/rules`, `PATCH/DELETE /api/alerts/rules/:id` (rules from the options can be
  * muted, not deleted) and `GET /api/alerts` (the alert history, newest first). A scoped key sees
- * the rules and alerts inside its scopes only.
+ * the rules and alerts inside its scopes only; only admin keys see destination URLs whole.
  */
 export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'listAlertRules' | 'createAlertRule' | 'muteAlertRule' | 'deleteAlertRule' | 'listAlerts'> {
   return {
     listAlertRules: async ({ request, env }) => {
       const db = serviceDb(env);
       await syncOptionsRules(db, options.alerts);
-      const { scopes } = callerOf(request);
-      const body: { rules: AlertRule[] } = { rules: (await listRuleRows(db)).map(toAlertRule).filter((rule) => ruleVisible(rule, scopes)) };
+      const { scopes, role } = callerOf(request);
+      const visible = (await listRuleRows(db)).map(toAlertRule).filter((rule) => ruleVisible(rule, scopes));
+      const body: { rules: AlertRule[] } = { rules: visible.map((rule) => asSeenBy(rule, role)) };
       return json(body);
     },
 
@@ -69,7 +79,7 @@ export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'l
       const audit = auditStatement(callerOf(request), { action: until ? 'alert_rule.mute' : 'alert_rule.unmute', details: { rule_id: id, muted_until: until } }, now);
       const written = await writeBatch(db, [muteRule(id, until, now), audit]);
       forgetRules();
-      return json(toAlertRule(written.results[0]!.results[0] as unknown as AlertRuleRow));
+      return json(asSeenBy(toAlertRule(written.results[0]!.results[0] as unknown as AlertRuleRow), callerOf(request).role));
     },
 
     deleteAlertRule: async ({ request, env }) => {
