@@ -66,6 +66,15 @@ describe('metrics of real Workflows runs, followed from the engine', () => {
     );
     expect(steps.length).toBeGreaterThanOrEqual(8);
     for (const step of steps) expect(step.duration_ms, step.step_name).toBe(Date.parse(step.completed_at) - Date.parse(step.started_at));
+    const attempts = await rows<{ step_name: string; attempt: number; duration_ms: number | null; started_at: string; ended_at: string }>(
+      `SELECT step_name, attempt, duration_ms, started_at, ended_at FROM workflow_step_retries WHERE run_id IN (?, ?, ?, ?) AND ended_at IS NOT NULL`,
+      ok,
+      retried,
+      failed,
+      stopped,
+    );
+    expect(attempts.length).toBeGreaterThanOrEqual(10);
+    for (const a of attempts) expect(a.duration_ms, `${a.step_name} attempt ${a.attempt}`).toBe(Date.parse(a.ended_at) - Date.parse(a.started_at));
     const fetchDurations = steps.filter((st) => st.step_name === 'fetch').map((st) => st.duration_ms!);
     const fetchP99 = body.steps.find((s) => s.step === 'fetch')!.duration_ms;
     expect(fetchP99, 'fetch has durations in the rollups').not.toBeNull();
