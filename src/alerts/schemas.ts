@@ -26,7 +26,7 @@ const destinationSchema = z.discriminatedUnion('type', [
  */
 export const alertRuleInputSchema = z.strictObject({
   name: text(100),
-  kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+  kind: z.enum(ALERT_KINDS),
   scope: z.optional(scopeSchema),
   statuses: z.optional(z.array(z.enum(['Errored', 'Terminated'])).check(z.minLength(1, 'at least one'))),
   status: z.optional(z.enum(['Queued', 'Running', 'Waiting', 'Sleeping'])),
@@ -48,7 +48,7 @@ export const muteRuleSchema = z.strictObject({
 export const alertListQuerySchema = z.strictObject({
   rule_id: z.optional(text(200)),
   run_id: z.optional(text(200)),
-  state: z.optional(z.enum(ALERT_STATES as [string, ...string[]])),
+  state: z.optional(z.enum(ALERT_STATES)),
   cursor: z.optional(text(500)),
   limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
 });

@@ -7,7 +7,7 @@
 export type AlertKind = 'run_failed' | 'run_stuck' | 'step_retries' | 'failure_rate' | 'p95_duration';
 
 /** The kinds of rule, in the order the docs list them. */
-export const ALERT_KINDS: readonly AlertKind[] = ['run_failed', 'run_stuck', 'step_retries', 'failure_rate', 'p95_duration'];
+export const ALERT_KINDS = ['run_failed', 'run_stuck', 'step_retries', 'failure_rate', 'p95_duration'] as const satisfies readonly AlertKind[];
 
 /** Which runs a rule looks at; every field given must match, `{}` is every run. */
 export interface AlertScope {
@@ -77,7 +77,7 @@ export interface AlertRule extends Required<Pick<AlertRuleInput, 'name' | 'kind'
 export type AlertState = 'fired' | 'delivering' | 'delivered' | 'failed';
 
 /** The alert states, in order. */
-export const ALERT_STATES: readonly AlertState[] = ['fired', 'delivering', 'delivered', 'failed'];
+export const ALERT_STATES = ['fired', 'delivering', 'delivered', 'failed'] as const satisfies readonly AlertState[];
 
 /** One firing of a rule (or, with `count > 1`, a cooldown summary of several). */
 export interface AlertRecord {

@@ -8,7 +8,8 @@ import {
   runRecordSchema,
   workflowRecordSchema,
 } from './record-schemas.js';
-import { ALERT_KINDS, ALERT_STATES } from './alerts.js';
+import { ALERT_KINDS, ALERT_STATES, type AlertRecord, type AlertRule } from './alerts.js';
+import type { MetricsReport } from './metrics.js';
 import { RUN_STATUSES } from './status.js';
 
 /**
@@ -143,7 +144,7 @@ const alertScopeSchema = z.object({
 export const alertRuleSchema = z.object({
   id: z.string(),
   name: z.string(),
-  kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+  kind: z.enum(ALERT_KINDS),
   scope: alertScopeSchema,
   statuses: z.optional(z.array(z.string())),
   status: z.optional(z.string()),
@@ -170,12 +171,12 @@ export const alertRecordSchema = z.object({
   id: z.string(),
   rule_id: z.string(),
   rule_name: z.string(),
-  kind: z.enum(ALERT_KINDS as [string, ...string[]]),
+  kind: z.enum(ALERT_KINDS),
   run_id: z.nullable(z.string()),
   workflow: z.nullable(z.string()),
   summary: z.string(),
   count: z.number(),
-  state: z.enum(ALERT_STATES as [string, ...string[]]),
+  state: z.enum(ALERT_STATES),
   attempts: z.number(),
   last_error: z.nullable(z.string()),
   fired_at: z.string(),
@@ -215,3 +216,17 @@ export type ResponseName = keyof typeof RESPONSES;
 
 /** The JSON body of the answer named `N`. */
 export type ResponseBody<N extends ResponseName> = z.output<(typeof RESPONSES)[N]>;
+
+/** True when `A` and `B` are assignable both ways. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+
+/**
+ * Compile-time checks that the answers' schemas (which the OpenAPI document describes) and the
+ * shared types (which the client returns) say the same: `npm run typecheck` fails when they drift.
+ */
+export type SchemasMatchTypes = [
+  Holds<Exactly<z.output<typeof alertRuleSchema>, AlertRule>>,
+  Holds<Exactly<z.output<typeof alertRecordSchema>, AlertRecord>>,
+  Holds<Exactly<z.output<typeof metricsReportSchema>, MetricsReport>>,
+];
