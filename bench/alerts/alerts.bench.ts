@@ -75,10 +75,12 @@ const firings = () => b.DB.prepare('SELECT count(*) AS n FROM alert_firings').fi
 /** Waits until the alerts consumer has evaluated what a round handed it: the firings stop growing past `before`. */
 async function firingsSettled(before: number): Promise<number> {
   let last = -1;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
     const now = await firings();
     if (now > before && now === last) return now - before;
+    if (Date.now() > deadline) throw new Error(`the rules fired ${now - before} times and the consumer had not settled within 2 minutes`);
     last = now;
   }
 }

@@ -45,7 +45,7 @@ export async function archivedRuns(db: D1Database, ids: readonly string[]): Prom
 
 const WORKFLOW_BY_IDENTITY = "(SELECT id FROM workflow WHERE name = ? AND ifnull(ref_type, '') = ifnull(?, '') AND ifnull(ref_id, '') = ifnull(?, ''))";
 
-function insertRow(table: string, row: Record<string, unknown>, extra: { column: string; sql: string; params: unknown[] } | null = null): Statement {
+function insertRow(table: string, row: Record<string, unknown>, extra: { column: string; sql: string; params: unknown[] } | null = null, returning = ''): Statement {
   const columns = Object.keys(row);
   const values = columns.map(() => '?');
   const params = columns.map((c) => row[c] as string | number | null);
@@ -54,16 +54,22 @@ function insertRow(table: string, row: Record<string, unknown>, extra: { column:
     values.push(extra.sql);
     params.push(...(extra.params as (string | number | null)[]));
   }
-  return sql(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`, ...params);
+  return sql(`INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})${returning}`, ...params);
 }
 
-/** Where, in {@link restoreStatements}' list, the run's own insert is (its changes say whether it was restored). */
-export const RUN_INSERT_AT = 2;
+/** The column a restored run's insert returns (a run already there returns no row). */
+const RESTORED = 'restored_run_id';
+
+/** How many runs a batch of {@link restoreStatements} restored, from its results. */
+export function restoredCount(results: readonly D1Result<Record<string, unknown>>[]): number {
+  return results.filter((r) => (r.results ?? []).some((row) => RESTORED in row)).length;
+}
 
 /**
  * Statements that restore one archived run into a database: its workflow (created if missing), the
  * run, its steps and attempts. A run already there is left as it is (restoring twice changes
- * nothing). The workflow's run count, latest run and status are set from its runs afterwards.
+ * nothing; {@link restoredCount} tells them apart). The workflow's run count, latest run and status
+ * are set from its runs afterwards.
  */
 export function restoreStatements(record: ArchivedRun): Statement[] {
   const w = record.workflow;
@@ -82,8 +88,7 @@ export function restoreStatements(record: ArchivedRun): Statement[] {
       record.run.updated_at,
       ...identity,
     ),
-    // at RUN_INSERT_AT
-    insertRow('workflow_runs', record.run as unknown as Record<string, unknown>, { column: 'workflow_id', sql: WORKFLOW_BY_IDENTITY, params: identity }),
+    insertRow('workflow_runs', record.run as unknown as Record<string, unknown>, { column: 'workflow_id', sql: WORKFLOW_BY_IDENTITY, params: identity }, ` RETURNING id AS ${RESTORED}`),
     ...record.steps.map((s) => insertRow('workflow_steps', s as unknown as Record<string, unknown>)),
     ...record.attempts.map((a) => insertRow('workflow_step_retries', a as unknown as Record<string, unknown>)),
     refreshWorkflowsWhere(`id = ${WORKFLOW_BY_IDENTITY}`, identity),

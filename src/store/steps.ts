@@ -42,6 +42,11 @@ const MERGE: Partial<Record<StepField, string>> = {
   step_number: 'workflow_steps.step_number',
 };
 
+/** SQL for the milliseconds from `start` (or, when it is null, `end`) to `end`, as an integer. */
+function msBetween(end: string, start: string): string {
+  return `CAST(round((julianday(${end}) - julianday(ifnull(${start}, ${end}))) * 86400000) AS INTEGER)`;
+}
+
 /** Next free position in a run; used when a step's position is not given. */
 const NEXT_STEP_NUMBER = '(SELECT ifnull(max(step_number), 0) + 1 FROM workflow_steps WHERE run_id = ?)';
 
@@ -62,10 +67,9 @@ export function upsertStep(key: StepKey, fields: StepFields, now: string): State
   const durationParams: SqlValue[] = derivesDuration ? [fields.completed_at ?? null, fields.started_at ?? null, fields.completed_at ?? null] : [];
   if (derivesDuration) {
     insertCols.push('duration_ms');
-    values.push('CAST(round((julianday(?) - julianday(ifnull(?, ?))) * 86400000) AS INTEGER)');
-    updates.push(
-      'duration_ms = CAST(round((julianday(excluded.completed_at) - julianday(ifnull(workflow_steps.started_at, excluded.completed_at))) * 86400000) AS INTEGER)',
-    );
+    // msBetween names `end` twice: the insert binds completed_at, started_at, completed_at
+    values.push(msBetween('?', '?'));
+    updates.push(`duration_ms = ${msBetween('excluded.completed_at', 'workflow_steps.started_at')}`);
   }
   updates.push('updated_at = excluded.updated_at');
   return sql(
@@ -108,7 +112,7 @@ export function upsertAttempt(key: StepKey, a: AttemptFields, now: string): Stat
        error = excluded.error,
        started_at = ifnull(workflow_step_retries.started_at, excluded.started_at),
        ended_at = excluded.ended_at,
-       duration_ms = ifnull(excluded.duration_ms, CAST(round((julianday(excluded.ended_at) - julianday(ifnull(workflow_step_retries.started_at, excluded.ended_at))) * 86400000) AS INTEGER)),
+       duration_ms = ifnull(excluded.duration_ms, ${msBetween('excluded.ended_at', 'workflow_step_retries.started_at')}),
        next_retry_at = excluded.next_retry_at`,
     key.run_id,
     key.step_name,

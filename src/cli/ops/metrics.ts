@@ -40,7 +40,8 @@ const STEP_TABLE: Column<StepMetrics>[] = STEP_COLUMNS.map((header, i) => ({ hea
 /** The query the flags give: a named range ending now (default 24h), or `--from`/`--to`/`--bucket`. */
 export function metricsQuery(flags: MetricsFlags, now = Date.now()): MetricsQuery {
   const { range, bucket } = parseFlags(metricsFlagsSchema, { range: flags.range, bucket: flags.bucket });
-  const { since: _since, until: _until, status: _status, ...filters } = listFilters(flags);
+  // the command takes no --status, --since or --until: the range is --range or --from/--to
+  const filters = listFilters(flags);
   const explicit = flags.from !== undefined || flags.to !== undefined;
   const window = explicit ? { from: flags.from, to: flags.to, bucket: bucket ?? 'hour' } : { ...rangeWindow(range ?? DEFAULT_RANGE, now), ...(bucket ? { bucket } : {}) };
   return { ...filters, ...(flags.step ? { step: flags.step } : {}), ...window };

@@ -97,9 +97,7 @@ export function alertHandlers({ options }: RouteContext): Pick<RouteHandlers, 'l
     listAlerts: async ({ request, env, query: q }) => {
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
       const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, 'string');
-      const { scopes } = callerOf(request);
-      const within = scopes ? { workflows: scopes.workflows, ref_types: scopes.ref_types } : undefined;
-      const filters = { rule_id: q.rule_id, run_id: q.run_id, state: q.state as AlertState | undefined, within };
+      const filters = { rule_id: q.rule_id, run_id: q.run_id, state: q.state as AlertState | undefined, within: callerOf(request).scopes ?? undefined };
       const page = await listAlertRows(serviceDb(env), filters, limit, after);
       const body: Page<AlertRecord> = { data: page.rows.map(toAlert), next_cursor: page.next ? encodeCursor(page.next) : null };
       return json(body);

@@ -1,5 +1,5 @@
 import { ValidationError } from '../../shared/errors.js';
-import { ARCHIVE_FORMAT, archivedRuns, restoreStatements, RUN_INSERT_AT, type ArchivedRun } from '../../store/archive.js';
+import { ARCHIVE_FORMAT, archivedRuns, restoredCount, restoreStatements, type ArchivedRun } from '../../store/archive.js';
 import { nowIso } from '../../ingest/serialize.js';
 import { auditStatement } from '../../store/audit.js';
 import { writeBatch } from '../../store/batch.js';
@@ -77,13 +77,8 @@ export function exportHandlers(): Pick<RouteHandlers, 'exportRuns' | 'importRuns
     });
     let restored = 0;
     for (let i = 0; i < records.length; i += RESTORE_BATCH) {
-      const parts = records.slice(i, i + RESTORE_BATCH).map(restoreStatements);
-      const { results } = await writeBatch(db, parts.flat());
-      let at = 0;
-      for (const statements of parts) {
-        if ((results[at + RUN_INSERT_AT]?.meta.changes ?? 0) > 0) restored++;
-        at += statements.length;
-      }
+      const { results } = await writeBatch(db, records.slice(i, i + RESTORE_BATCH).flatMap(restoreStatements));
+      restored += restoredCount(results);
     }
     const answer = { runs: records.length, restored, skipped: records.length - restored };
     await writeBatch(db, [auditStatement(callerOf(request), { action: 'import', details: answer }, nowIso())]);
