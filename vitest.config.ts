@@ -3,9 +3,16 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { buildSync } from 'esbuild';
 import { defineConfig } from 'vitest/config';
 import { COMPATIBILITY_DATE } from './src/shared/compatibility-date.js';
+import { buildDashboard } from './scripts/build-dashboard.mjs';
+import { buildOpenApi } from './scripts/build-openapi.mjs';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const migrations = await readD1Migrations(here('./migrations'));
+
+// The package's static folder (dist/static/), which the test Worker binds as ASSETS, the e2e
+// services serve and the packed package ships: built from the sources before any project starts.
+buildDashboard();
+await buildOpenApi();
 
 /** The package's own entry points, resolved to the sources (tests import them by package name). */
 const packageAliases = {

@@ -1,8 +1,6 @@
-/** The generated module, relative to the repository. */
-export declare const GENERATED: string;
+/** Where the document is written, below the static folder (dist/static/). */
+export declare const OPENAPI_FILE: string;
 /** The document, built from the current sources. */
 export declare function generateOpenApiDocument(): Promise<Record<string, unknown>>;
-/** The text of the generated module for `document`. */
-export declare function openApiModule(document: Record<string, unknown>): string;
-/** Writes the generated module when it changed, and dist/openapi.json; `stale`: the module on disk was out of date. */
-export declare function buildOpenApi(options?: { write?: boolean }): Promise<{ stale: boolean; path: string; document: Record<string, unknown> }>;
+/** Writes the document to dist/static/api/openapi.json. */
+export declare function buildOpenApi(): Promise<{ path: string; document: Record<string, unknown> }>;

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // `npm run demo`: runs the example workflow service (examples/) locally with wrangler — local D1
 // with the migrations applied, Durable Objects, Workflows — prints the dashboard URL and the local
-// API key, and keeps starting example runs until Ctrl-C, which stops everything it started.
+// API key, and keeps starting example runs until Ctrl-C, which stops everything it started. It
+// first builds the dashboard and the OpenAPI document into dist/static/ (the service's Static Assets).
 //
 //   npm run demo -- [--port 8787] [--state <dir>] [--interval <seconds>] [--max-runs <n>] [--verbose]
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { buildDashboard } from './build-dashboard.mjs';
+import { buildOpenApi } from './build-openapi.mjs';
 import { applyLocalMigrations, freePort, portIsFree, startWranglerDev, stopGroup } from './lib/local-wrangler.mjs';
 import { DemoTraffic } from './lib/demo-traffic.mjs';
 
@@ -71,6 +74,10 @@ process.on('exit', () => {
 async function main() {
   const apiKey = localApiKey();
   const port = await choosePort();
+  // the dashboard's files and the OpenAPI document, which the example service serves from Static Assets
+  console.log('Building the dashboard and the OpenAPI document into dist/static/…');
+  buildDashboard();
+  await buildOpenApi();
   console.log('Applying the D1 migrations to the local database…');
   await applyLocalMigrations({ cwd: examples, stateDir: flags.state });
   console.log(`Starting the example service with wrangler dev on port ${port}…`);

@@ -19,6 +19,8 @@ declare global {
       SERVICE_API_KEY: string;
       SERVICE_API_KEY_PREVIOUS: string;
       RESTORE_DB: D1Database;
+      /** Static Assets of the package's static folder (dist/static/). */
+      ASSETS: Fetcher;
       ARCHIVE: R2Bucket;
       WORKFLOW_TRACKER: DurableObjectNamespace<import('../src/index.js').WorkflowTracker>;
       /** The separate client Worker, which reaches the service only through its service binding. */

@@ -57,7 +57,7 @@ export function createWorkflowService<Env extends ServiceEnv = ServiceEnv>(optio
       }
       let response: Response;
       try {
-        const page = resolved.dashboard && serveDashboard(request, resolved.dashboard);
+        const page = resolved.dashboard && (await serveDashboard(request, env as object, resolved.dashboard, resolved.assetsBinding));
         response = page ?? (await apiFetch(request, env as unknown as RouteEnv, ctx));
       } catch (error) {
         // the router catches route errors; this guards the error and CORS handlers themselves

@@ -2,6 +2,7 @@ import { resolveDashboard, type DashboardSetting, type ResolvedDashboard } from 
 import type { WorkflowTracker } from '../live/workflow-tracker.js';
 import type { AnySchema } from '../shared/validate.js';
 import { resolveAlerts, type AlertOptions, type ResolvedAlerts } from '../alerts/options.js';
+import { DEFAULT_ASSETS_BINDING } from '../shared/static-assets.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { positiveDuration, resolveRetention, type ResolvedRetention, type RetentionPolicy } from './retention.js';
 
@@ -39,6 +40,12 @@ export interface WorkflowServiceOptions {
    */
   dashboard?: DashboardSetting;
   /**
+   * Name of the Workers Static Assets binding (`[assets] binding`) whose directory is the
+   * package's static folder, `node_modules/@biggidea/flowflare/dist/static`: the dashboard's files
+   * and the OpenAPI document are served from it, not bundled into the Worker. @default 'ASSETS'
+   */
+  assetsBinding?: string;
+  /**
    * How long finished runs and the live event log are kept; the `scheduled` handler (a cron
    * trigger) prunes past it and checks stalled runs against the engine. Runs that have not
    * finished are never deleted.
@@ -62,6 +69,11 @@ export interface WorkflowServiceOptions {
 export interface ServiceEnv {
   /** The Flowflare D1 database. */
   DB: D1Database;
+  /**
+   * Workers Static Assets of the package's static folder (`[assets]` with `binding = "ASSETS"`,
+   * `run_worker_first = true`): the dashboard's files and the OpenAPI document.
+   */
+  ASSETS?: Fetcher;
   /**
    * The bootstrap admin key (a secret: `wrangler secret put SERVICE_API_KEY`). Other keys, with
    * roles and scopes, are created with it over `POST /api/keys`.
@@ -100,6 +112,7 @@ export interface ResolvedOptions {
   allowUnauthenticated: boolean;
   /** `null` when the dashboard is off. */
   dashboard: ResolvedDashboard | null;
+  assetsBinding: string;
   retention: ResolvedRetention;
   idempotencyTtlMs: number;
   alerts: ResolvedAlerts;
@@ -118,6 +131,7 @@ export function resolveOptions(options: WorkflowServiceOptions = {}): ResolvedOp
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     allowUnauthenticated: options.allowUnauthenticated ?? false,
     dashboard: resolveDashboard(options.dashboard),
+    assetsBinding: options.assetsBinding ?? DEFAULT_ASSETS_BINDING,
     retention: resolveRetention(options.retention),
     idempotencyTtlMs: positiveDuration(options.idempotencyTtl ?? '24 hours', 'idempotencyTtl'),
     alerts: resolveAlerts(options.alerts),

@@ -64,7 +64,7 @@ export function createRouter(options: ResolvedOptions): ServiceRouter {
       ...exportHandlers(),
       ...metricsHandlers(context),
       ...alertHandlers(context),
-      ...openApiHandlers(),
+      ...openApiHandlers(context),
     },
     options,
   );

@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-// @ts-expect-error: plain JavaScript build script
-import { buildDashboard } from '../../scripts/build-dashboard.mjs';
 // @ts-expect-error: plain JavaScript helper shared with `npm run demo`
 import { applyLocalMigrations, freePort, startWranglerDev } from '../../scripts/lib/local-wrangler.mjs';
 import { EXAMPLES, TEST_API_KEY, TEST_WEBHOOK_SECRET } from './support/paths.js';
@@ -12,18 +10,15 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the example service under wrangler dev. */
     serviceUrl: string;
-    /** True when src/dashboard/assets.generated.ts did not match its sources before this run rebuilt it. */
-    dashboardWasStale: boolean;
   }
 }
 
 /**
- * Rebuilds the dashboard bundle (remembering whether the committed one was stale), then runs the
- * example service with `wrangler dev` on a free port, its local state in a temporary folder and
+ * Runs the example service (its dashboard and OpenAPI document served from dist/static/, which
+ * vitest.config.ts built) with `wrangler dev` on a free port, its local state in a temporary folder and
  * its own API key, for every test file of the project.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const { stale } = buildDashboard({ write: true }) as { stale: boolean };
   const state = mkdtempSync(join(tmpdir(), 'flowflare-e2e-'));
   await applyLocalMigrations({ cwd: EXAMPLES, stateDir: state });
   const service = await startWranglerDev({
@@ -34,7 +29,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     apiKey: TEST_API_KEY,
   });
   project.provide('serviceUrl', service.url);
-  project.provide('dashboardWasStale', stale);
   return async () => {
     await service.stop();
     rmSync(state, { recursive: true, force: true });

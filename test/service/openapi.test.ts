@@ -1,7 +1,9 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import type { CreatedApiKey } from '../../src/index.js';
+import { createWorkflowService, type CreatedApiKey } from '../../src/index.js';
 import { resolveOptions } from '../../src/service/options.js';
 import { createRouter } from '../../src/service/router.js';
+import builtDocument from '../../dist/static/api/openapi.json?raw';
 import { api, apiJson, post, unique } from './api.js';
 
 type Operation = { operationId: string; 'x-flowflare-role': 'read' | 'operate' | 'admin' };
@@ -22,6 +24,29 @@ describe('GET /api/openapi.json', () => {
     expect(status).toBe(200);
     expect(headers.get('Content-Type')).toMatch(/^application\/json/);
     expect(body.openapi).toBe('3.1.0');
+    expect(headers.get('Cache-Control')).toBe('no-cache');
+  });
+
+  it('is the document of the static folder, fetched from Static Assets after the key is checked', async () => {
+    const { body } = await apiJson<Document>('/api/openapi.json');
+    expect(body).toEqual(JSON.parse(builtDocument));
+  });
+
+  it('answers a clear NOT_CONFIGURED error when the service has no ASSETS binding', async () => {
+    const { ASSETS: _assets, ...bindings } = env as unknown as Record<string, unknown>;
+    const service = createWorkflowService();
+    const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined } as unknown as ExecutionContext;
+    const call = (key: string | null) =>
+      service.fetch!(new Request('https://service.example/api/openapi.json', { headers: key ? { Authorization: `Bearer ${key}` } : {} }) as never, bindings as never, ctx);
+    // the key comes first: without it, a 401 as ever
+    expect((await call(null)).status).toBe(401);
+    const response = await call('test-service-key');
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('NOT_CONFIGURED');
+    expect(body.error.message).toBe(
+      'The service has no ASSETS binding, which serves the OpenAPI document: add to wrangler.toml: [assets] directory = "node_modules/@biggidea/flowflare/dist/static", binding = "ASSETS", run_worker_first = true (npx flowflare-setup adds it).',
+    );
   });
 
   it('lists every route the router serves, and only those', async () => {

@@ -1,13 +1,25 @@
-import { OPENAPI_JSON } from '../openapi.generated.js';
+import { assetsNotConfigured, OPENAPI_ASSET, staticAssets } from '../../shared/static-assets.js';
+import type { RouteContext } from '../context.js';
 import type { RouteHandlers } from '../route-table.js';
 
 /**
  * `GET /api/openapi.json`: the OpenAPI 3.1 document of the API, generated at build time from the
- * route table and its schemas (`npm run build:openapi`), so the Worker carries it as text and never
- * converts schemas at run time.
+ * route table and its schemas (`npm run build:openapi`) into the package's static folder. The
+ * Worker fetches it from its Static Assets binding once the key is checked, so the document is not
+ * part of the Worker's bundle. Without the binding: a 503 `NOT_CONFIGURED` saying what to add.
  */
-export function openApiHandlers(): Pick<RouteHandlers, 'openApi'> {
+export function openApiHandlers({ options }: RouteContext): Pick<RouteHandlers, 'openApi'> {
+  const what = 'the OpenAPI document';
   return {
-    openApi: () => new Response(OPENAPI_JSON, { headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' } }),
+    openApi: async ({ request, env }) => {
+      const assets = staticAssets(env, options.assetsBinding);
+      if (!assets) throw assetsNotConfigured(options.assetsBinding, what);
+      const answer = await assets.fetch(new URL(OPENAPI_ASSET, request.url));
+      if (!answer.ok) {
+        await answer.body?.cancel();
+        throw assetsNotConfigured(options.assetsBinding, what, OPENAPI_ASSET);
+      }
+      return new Response(answer.body, { headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-cache' } });
+    },
   };
 }

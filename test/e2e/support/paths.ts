@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** The example service project that `npm run demo` runs. */
 export const EXAMPLES = `${REPO}examples`;
+/** The package's static folder the example service's Static Assets serve (built by vitest.config.ts). */
+export const STATIC = `${REPO}dist/static`;
 /** Where screenshots go (gitignored). */
 export const ARTIFACTS = `${REPO}test-artifacts`;
 /** The API key the end-to-end service runs with. */
