@@ -1,5 +1,6 @@
 // Builds the service Worker a user gets from `flowflare-setup` (its wrangler.toml from the service
-// template with the bindings setup adds, and the entry point the README shows), bundles it with
+// template with the bindings setup adds, its [assets] the package's dist/static/ found through
+// node_modules/@biggidea/flowflare as in a user's project, and the entry point the README shows), bundles it with
 // `wrangler deploy --dry-run`, and measures what Cloudflare would upload: raw and gzipped bytes,
 // the Worker Startup Time wrangler reports, and the largest inputs by esbuild's metafile.
 import { spawnSync } from 'node:child_process';
@@ -27,13 +28,12 @@ export class EmailCampaignWorkflow extends TrackedWorkflow {
 `;
 
 /**
- * Where an input file's bytes are counted: `zod`, `itty-router`, the dashboard's generated
- * bundle, the rest of Flowflare, or the user's own entry point.
+ * Where an input file's bytes are counted: `zod`, `itty-router`, Flowflare, or the user's own entry
+ * point. (The dashboard's files and the OpenAPI document are Static Assets, not in the bundle.)
  */
 function groupOf(path) {
   if (path.includes('node_modules/zod/')) return 'zod';
   if (path.includes('node_modules/itty-router/')) return 'itty-router';
-  if (path.includes('assets.generated')) return 'flowflare dashboard assets';
   if (path.includes('/dist/')) return 'flowflare';
   if (path.includes('node_modules/')) return path.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1');
   return 'entry';
@@ -42,7 +42,7 @@ function groupOf(path) {
 /**
  * Measures the setup-made service bundle of the package at `root` (its built `dist/`).
  * @param options.startup profile the startup too (a few seconds per sample)
- * @returns sizes in bytes (and in KiB as wrangler prints them), the local startup CPU time in ms (null without `startup`), input bytes per group and per file, largest first
+ * @returns sizes in bytes (and in KiB as wrangler prints them), whether wrangler bound the static folder as ASSETS, the local startup CPU time in ms (null without `startup`), input bytes per group and per file, largest first
  */
 export async function measureServiceBundle(root, { startup = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'flowflare-bundle-'));
@@ -64,6 +64,8 @@ export async function measureServiceBundle(root, { startup = true } = {}) {
     // wrangler's own figures, which Cloudflare's size limits are about
     const total = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(deploy.stdout);
     if (!total) throw new Error(`wrangler deploy --dry-run printed no upload size:\n${deploy.stdout}`);
+    // the [assets] of the static folder, which wrangler lists among the bindings
+    const assetsBound = /env\.ASSETS\s+Assets/.test(deploy.stdout);
     const startupMs = startup ? localStartup(dir, wrangler, env) : null;
 
     // wrangler does not write a metafile: the same entry bundled by esbuild as wrangler does (ESM, workerd conditions)
@@ -92,6 +94,7 @@ export async function measureServiceBundle(root, { startup = true } = {}) {
       rawBytes: bundle.length,
       gzipBytes: gzipSync(bundle).length,
       wranglerKiB: { total: Number(total[1]), gzip: Number(total[2]) },
+      assetsBound,
       startupMs,
       groups,
       files,
@@ -126,13 +129,15 @@ async function setupConfig(root) {
   const { readWranglerConfig } = await import(join(root, 'dist', 'cli', 'wrangler-config.js'));
   const { planServiceConfig } = await import(join(root, 'dist', 'cli', 'service-plan.js'));
   const { parseWorkflowSpec } = await import(join(root, 'dist', 'cli', 'names.js'));
-  const text = await renderTemplate('service', 'toml', 'workflow-service');
+  // the package is node_modules/@biggidea/flowflare of the temporary project, as in a user's
+  const text = await renderTemplate('service', 'toml', 'workflow-service', 'node_modules/@biggidea/flowflare/dist/static');
   const doc = parseConfig('wrangler.toml', text);
   const plan = planServiceConfig(readWranglerConfig('wrangler.toml', doc.data), {
     databaseName: 'flowflare_db',
     databaseId: '00000000-0000-4000-8000-000000000000',
     workflows: [parseWorkflowSpec('email_campaign')],
     configName: 'wrangler.toml',
+    assetsDirectory: 'node_modules/@biggidea/flowflare/dist/static',
   });
   return editConfig(doc, plan.edits);
 }

@@ -2,11 +2,13 @@
 // `npm run bench bundle`: the size of the service Worker `flowflare-setup` sets up, as wrangler
 // bundles it for upload, and what it is made of.
 //   node bench/bundle/run.mjs [--no-build] [--no-startup] [--json]
-// Builds dist/ first (tsc), unless --no-build; --no-startup skips the startup profile; --json
+// Builds dist/ first (tsc, and the static folder dist/static/ the service's [assets] serve), unless --no-build; --no-startup skips the startup profile; --json
 // prints one JSON line instead of tables.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { buildDashboard } from '../../scripts/build-dashboard.mjs';
+import { buildOpenApi } from '../../scripts/build-openapi.mjs';
 import { measureServiceBundle } from './measure.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,6 +16,8 @@ const args = process.argv.slice(2);
 if (!args.includes('--no-build')) {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   for (const project of ['tsconfig.json', 'tsconfig.cli.json']) execFileSync(process.execPath, [tsc, '-p', project], { cwd: root, stdio: 'inherit' });
+  buildDashboard();
+  await buildOpenApi();
 }
 const result = await measureServiceBundle(root, { startup: !args.includes('--no-startup') });
 if (args.includes('--json')) {

@@ -11,6 +11,9 @@ export const ALERTS_BINDING = 'ALERTS';
 /** The alerts Queue unless `--alerts <queue>` names another (the service's default `alerts.queue`). */
 export const DEFAULT_ALERTS_QUEUE = 'flowflare-alerts';
 
+/** Binding of the Workers Static Assets that serve the dashboard's files and the OpenAPI document. */
+export const ASSETS_BINDING = 'ASSETS';
+
 /** Binding of the R2 bucket retention archives runs to. */
 export const ARCHIVE_BINDING = 'ARCHIVE';
 /** Binding of the tracker Durable Object, in the service and in client Workers alike. */

@@ -3,6 +3,7 @@ import type { ConfigEdit } from './config-document.js';
 import {
   API_KEY_NAME,
   ALERTS_BINDING,
+  ASSETS_BINDING,
   ARCHIVE_BINDING,
   DEFAULT_ALERTS_QUEUE,
   DB_BINDING,
@@ -11,6 +12,7 @@ import {
   TRACKER_CLASS,
   type WorkflowSpec,
 } from './names.js';
+import { STATIC_DIRECTORY } from '../shared/static-assets.js';
 import type { WranglerConfig } from './wrangler-config.js';
 
 /** What a config needs to change, and what the user should know about it. */
@@ -36,6 +38,11 @@ export interface ServiceChoices {
   archiveBucket?: string;
   /** A Queue for alerts (bound as `ALERTS`, consumed by the service, with a dead-letter queue), if asked for. */
   alertsQueue?: string;
+  /**
+   * The package's static folder relative to the config (`findStaticAssets`), for `[assets]`.
+   * @default 'node_modules/@biggidea/flowflare/dist/static'
+   */
+  assetsDirectory?: string;
 }
 
 /** Stands in for the id of a database `wrangler d1 create` has not created yet. */
@@ -44,8 +51,9 @@ export const PENDING_DATABASE_ID = '<id from wrangler d1 create>';
 /**
  * Plans the service Worker's config: the `DB` binding with its id and migrations folder, the
  * `WORKFLOW_TRACKER` Durable Object with a SQLite-backed migration, one `[[workflows]]` entry per
- * workflow, and a cron trigger for maintenance (retention, reconciliation). Anything already present is left alone; a present binding that points elsewhere is an
- * error rather than something to overwrite.
+ * workflow, a cron trigger for maintenance (retention, reconciliation), and `[assets]`: the
+ * package's static folder bound as `ASSETS` with `run_worker_first`. Anything already present is
+ * left alone; a present binding that points elsewhere is an error rather than something to overwrite.
  */
 export function planServiceConfig(config: WranglerConfig, choices: ServiceChoices): ServiceConfigPlan {
   const edits: ConfigEdit[] = [];
@@ -54,6 +62,7 @@ export function planServiceConfig(config: WranglerConfig, choices: ServiceChoice
   planTracker(config, choices.configName, edits, notes);
   planWorkflows(config, choices, edits, notes);
   planMaintenance(config, edits);
+  planAssets(config, choices.assetsDirectory ?? STATIC_DIRECTORY, choices.configName, edits, notes);
   if (choices.archiveBucket) planArchive(config, choices.archiveBucket, choices.configName, edits);
   if (choices.alertsQueue) planAlerts(config, choices.alertsQueue, choices.configName, edits, notes);
   if (config.vars && API_KEY_NAME in config.vars) {
@@ -117,6 +126,43 @@ function planMaintenance(config: WranglerConfig, edits: ConfigEdit[]): void {
   const comment = 'Flowflare: retention and reconciliation run on this schedule';
   if (triggers) edits.push({ op: 'set', path: ['triggers', 'crons'], value: [MAINTENANCE_CRON], comment });
   else edits.push({ op: 'set', path: ['triggers'], value: { crons: [MAINTENANCE_CRON] }, comment });
+}
+
+/** The `[assets]` of a config, as far as setup reads them. */
+interface AssetsConfig {
+  directory?: string;
+  binding?: string;
+  run_worker_first?: unknown;
+}
+
+/**
+ * `[assets]` with the package's static folder, bound as `ASSETS`, every request reaching the Worker
+ * first (it serves the dashboard with its headers and the OpenAPI document behind the key). A config
+ * that already serves another folder keeps it, with a note: a Worker has one assets folder.
+ */
+function planAssets(config: WranglerConfig, directory: string, configName: string, edits: ConfigEdit[], notes: string[]): void {
+  const assets = (config as { assets?: AssetsConfig }).assets;
+  if (!assets) {
+    const value = { directory, binding: ASSETS_BINDING, run_worker_first: true };
+    edits.push({ op: 'set', path: ['assets'], value, comment: "Flowflare: the dashboard's files and the OpenAPI document, served by the Worker from the package" });
+    return;
+  }
+  if (!assets.directory?.replace(/\\/g, '/').replace(/\/+$/, '').endsWith('@biggidea/flowflare/dist/static')) {
+    notes.push(
+      `${configName} already serves static assets from ${assets.directory ?? '(no directory)'}, and a Worker has one assets folder: ` +
+        `the dashboard and /api/openapi.json answer 503 until the files of ${directory} are served through it (docs/dashboard.md).`,
+    );
+    return;
+  }
+  if (assets.binding === undefined) edits.push({ op: 'set', path: ['assets', 'binding'], value: ASSETS_BINDING });
+  else if (assets.binding !== ASSETS_BINDING) notes.push(`${configName} binds the assets as ${assets.binding}: pass assetsBinding: '${assets.binding}' to createWorkflowService.`);
+  if (assets.run_worker_first === undefined) edits.push({ op: 'set', path: ['assets', 'run_worker_first'], value: true });
+  else if (assets.run_worker_first !== true) {
+    notes.push(
+      `${configName} sets [assets] run_worker_first = ${JSON.stringify(assets.run_worker_first)}: set it to true, so that every request reaches ` +
+        'the Worker (the dashboard gets its headers and its path, /api/openapi.json stays behind the key).',
+    );
+  }
 }
 
 /** The `ARCHIVE` R2 binding, unless it is there already; bound to another bucket it is an error. */

@@ -1,4 +1,4 @@
-import { basename, relative } from 'node:path';
+import { basename, dirname, relative } from 'node:path';
 import { UserError } from '../shared/errors.js';
 import { editConfig } from './config-document.js';
 import { applyMigrations, createDatabase, findDatabase, type D1Database } from './d1.js';
@@ -15,6 +15,7 @@ import {
   type WorkflowSpec,
 } from './names.js';
 import { planDevVars, planGitignore, putRemoteSecret, remoteSecretExists } from './secrets.js';
+import { findStaticAssets } from './static-assets.js';
 import { alertsDeadLetterQueue, PENDING_DATABASE_ID, planServiceConfig } from './service-plan.js';
 import { choose, type ConfigTarget, type RolePlan, type SetupSession } from './session.js';
 import { boundDatabaseName, readWranglerConfig, type WranglerConfig } from './wrangler-config.js';
@@ -47,8 +48,10 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   );
 
   announce();
+  const assets = findStaticAssets(dirname(doc.path));
+  const choices = { databaseName, workflows, configName, archiveBucket: options.archive, alertsQueue: options.alerts, assetsDirectory: assets.directory };
   // Conflicts in the config are found before anything asks the account.
-  planServiceConfig(config, { databaseName, databaseId: undefined, workflows, configName, archiveBucket: options.archive, alertsQueue: options.alerts });
+  planServiceConfig(config, { ...choices, databaseId: undefined });
 
   const ctx: WranglerContext = {
     wrangler: locateWrangler(projectDir, io.env),
@@ -79,7 +82,7 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   }
 
   const buildConfigChange = (databaseId: string | undefined) => {
-    const plan = planServiceConfig(config, { databaseName, databaseId, workflows, configName, archiveBucket: options.archive, alertsQueue: options.alerts });
+    const plan = planServiceConfig(config, { ...choices, databaseId });
     const after = editConfig(doc, plan.edits);
     const change: FileChange | undefined =
       after === doc.text && !target.created
@@ -108,6 +111,9 @@ export async function planService(session: SetupSession, target: ConfigTarget, a
   let created = false;
   const notes = [...lookupNotes, ...plan.notes, ...migrations.notes];
   if (!existing) notes.push(`The database id shows as ${PENDING_DATABASE_ID} until wrangler d1 create has run.`);
+  if (!assets.found) {
+    notes.push(`@biggidea/flowflare is not installed in this project: [assets] points at ${assets.directory}, which \`npm install @biggidea/flowflare\` creates.`);
+  }
 
   return {
     files: [configChange, ...otherFiles].filter((c): c is FileChange => c !== undefined),

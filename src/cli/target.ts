@@ -6,6 +6,7 @@ import { formatOf, parseConfig } from './config-document.js';
 import { DEFAULT_SERVICE_NAME, workerNameSchema } from './names.js';
 import { SetupCancelled, type Choice } from './prompts.js';
 import { choose, type ConfigTarget, type SetupSession } from './session.js';
+import { findStaticAssets } from './static-assets.js';
 import { renderTemplate } from './templates.js';
 import { detectRole, readWranglerConfig } from './wrangler-config.js';
 
@@ -62,7 +63,7 @@ export async function resolveTarget(session: SetupSession): Promise<ConfigTarget
   );
   if (!create) throw new SetupCancelled();
   const name = await workerName(session, role, dirname(path));
-  const text = await renderTemplate(role, format === 'toml' ? 'toml' : 'jsonc', name);
+  const text = await renderTemplate(role, format === 'toml' ? 'toml' : 'jsonc', name, findStaticAssets(dirname(path)).directory);
   return { doc: parseConfig(path, text), projectDir: dirname(path), created: true, role };
 }
 

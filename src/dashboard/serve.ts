@@ -1,4 +1,5 @@
-import { assetsProblem, fetchStaticAsset, staticAssets } from '../shared/static-assets.js';
+import { fetchStaticAsset, staticAssets } from '../service/static-assets.js';
+import { assetsProblem } from '../shared/static-assets.js';
 import { dashboardHeaders } from './headers.js';
 import { notConfiguredPage } from './not-configured.js';
 import type { ResolvedDashboard } from './options.js';

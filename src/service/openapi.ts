@@ -14,6 +14,7 @@ import {
 import { RESPONSES } from '../shared/response-schemas.js';
 import type { AnySchema } from '../shared/validate.js';
 import { requiredPermission } from './permissions.js';
+import { ROUTE_DOCS } from './route-docs.js';
 import { ROUTES, type RouteName, type RouteSpec } from './route-table.js';
 
 /** Where the document's components are, for the `$ref`s between them. */
@@ -40,7 +41,7 @@ const SAFE_INTEGER_BOUNDS = new Set([Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_IN
 type JsonSchema = Record<string, unknown>;
 
 /**
- * Builds the OpenAPI 3.1 document of the REST API from {@link ROUTES}: each route's query
+ * Builds the OpenAPI 3.1 document of the REST API from {@link ROUTES} and {@link ROUTE_DOCS}: each route's query
  * parameters and JSON body from the schemas the router validates with (as the client sends them),
  * each answer from its schema in `RESPONSES` (as the service sends it), the role from
  * `permissions.ts`. Runs at build time (`npm run build:openapi`); the Worker serves the result.
@@ -119,8 +120,9 @@ function operation(name: RouteName, spec: RouteSpec, path: string, bodyId: strin
     ...[...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
     ...(spec.query ? queryParameters(spec.query) : []),
   ];
+  const doc = ROUTE_DOCS[name];
   const responses: Record<string, unknown> = {};
-  for (const [status, answer] of Object.entries(spec.responses)) {
+  for (const [status, answer] of Object.entries(doc.responses)) {
     responses[status] =
       typeof answer === 'string'
         ? { description: answer, content: { 'application/json': { schema: { $ref: `${COMPONENTS}${answer}` } } } }
@@ -131,14 +133,14 @@ function operation(name: RouteName, spec: RouteSpec, path: string, bodyId: strin
   responses.default = { $ref: '#/components/responses/Error' };
   return {
     operationId: name,
-    summary: spec.summary,
+    summary: doc.summary,
     description: `Needs the role \`${permission.role}\` (${permission.what}).`,
     'x-flowflare-role': permission.role,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(bodyId
       ? { requestBody: { required: true, content: { 'application/json': { schema: { $ref: `${COMPONENTS}${bodyId}` } } } } }
-      : spec.otherBody
-        ? { requestBody: { required: true, description: spec.otherBody.description, content: { [spec.otherBody.type]: {} } } }
+      : doc.otherBody
+        ? { requestBody: { required: true, description: doc.otherBody.description, content: { [doc.otherBody.type]: {} } } }
         : {}),
     responses,
   };

@@ -1,4 +1,5 @@
-import { assetsNotConfigured, OPENAPI_ASSET, staticAssets } from '../../shared/static-assets.js';
+import { OPENAPI_ASSET } from '../../shared/static-assets.js';
+import { assetsNotConfigured, staticAssets } from '../static-assets.js';
 import type { RouteContext } from '../context.js';
 import type { RouteHandlers } from '../route-table.js';
 
