@@ -1,23 +1,11 @@
 import * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import { ValidationError } from './errors.js';
+import { issueMessage } from './zod-messages.js';
 
 /**
  * Any zod 4 schema: Flowflare's own (`zod/mini`) and users' (`zod` or `zod/mini`) alike.
  */
 export type AnySchema = z.core.$ZodType;
-
-let english: z.core.$ZodErrorMap | undefined;
-
-/**
- * zod's English messages (`Too small: expected string to have >=1 characters`), given to each
- * parse rather than set globally: `zod/mini` loads no locale, and a global one would change the
- * messages of the user's own schemas too.
- */
-function englishMessages(): z.core.$ZodErrorMap {
-  english ??= en().localeError;
-  return english;
-}
 
 /**
  * Parses `value` with a zod schema, or throws a {@link ValidationError} whose message names each
@@ -25,7 +13,7 @@ function englishMessages(): z.core.$ZodErrorMap {
  * @param where prefix of the message, such as the function or route that was called
  */
 export function parseWith<S extends AnySchema>(schema: S, value: unknown, where: string): z.output<S> {
-  const result = z.safeParse(schema, value, { error: englishMessages() });
+  const result = z.safeParse(schema, value, { error: issueMessage });
   if (result.success) return result.data;
   const unknown = result.error.issues.find((i) => i.code === 'unrecognized_keys');
   const parts = result.error.issues.map((issue) => {

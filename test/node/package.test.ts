@@ -27,11 +27,11 @@ describe('the packed package', () => {
   it('ships the built entry points, their types and the migrations, and no sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    expect(files).toEqual(expect.arrayContaining(['dist/workflow/index.js', 'dist/workflow/index.d.ts', 'dist/ui/index.js', 'dist/ui/index.d.ts', 'dist/dashboard/assets.generated.js', 'migrations/0001_initial.sql', 'README.md', 'API.md', 'package.json', 'bin/flowflare-setup.js', 'bin/flowflare.js', 'dist/cli/main.js', 'dist/cli/ops/main.js', 'docs/ops-cli.md']));
+    expect(files).toEqual(expect.arrayContaining(['dist/workflow/index.js', 'dist/workflow/index.d.ts', 'dist/ui/index.js', 'dist/ui/index.d.ts', 'dist/static/index.html', 'dist/static/assets/dashboard.js', 'dist/static/assets/dashboard.css', 'dist/static/api/openapi.json', 'migrations/0001_initial.sql', 'README.md', 'API.md', 'package.json', 'bin/flowflare-setup.js', 'bin/flowflare.js', 'dist/cli/main.js', 'dist/cli/ops/main.js', 'docs/ops-cli.md']));
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
   });
 
-  it('installs into a separate Worker project where wrangler resolves and bundles @biggidea/flowflare/workflow', async () => {
+  it('installs into a separate Worker project where wrangler resolves and bundles @biggidea/flowflare/workflow and binds its static folder', async () => {
     const project = join(work, 'app');
     await mkdir(join(project, 'src'), { recursive: true });
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
@@ -64,16 +64,26 @@ describe('the packed package', () => {
         'name = "email_campaign"',
         'binding = "EMAIL_CAMPAIGN"',
         'class_name = "EmailCampaignWorkflow"',
+        '[assets]',
+        'directory = "node_modules/@biggidea/flowflare/dist/static"',
+        'binding = "ASSETS"',
+        'run_worker_first = true',
       ].join('\n'),
     );
     await run('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: project }).catch(() =>
       run('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: project }),
     );
     const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
-    await run(wrangler, ['deploy', '--dry-run', '--outdir', 'out'], {
+    const deploy = await run(wrangler, ['deploy', '--dry-run', '--outdir', 'out'], {
       cwd: project,
       env: { ...process.env, WRANGLER_SEND_METRICS: 'false', HOME: project, XDG_CONFIG_HOME: join(project, '.config') },
     });
+    // the installed package's static folder is what [assets] serves, and its OpenAPI export resolves
+    expect(deploy.stdout).toMatch(/env\.ASSETS\s+Assets/);
+    const openapi = JSON.parse(await readFile(join(project, 'node_modules', '@biggidea', 'flowflare', 'dist', 'static', 'api', 'openapi.json'), 'utf8')) as { openapi: string };
+    expect(openapi.openapi).toBe('3.1.0');
+    const resolved = (await run(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('@biggidea/flowflare/openapi.json'))"], { cwd: project })).stdout.trim();
+    expect(resolved).toMatch(/node_modules\/@biggidea\/flowflare\/dist\/static\/api\/openapi\.json$/);
     // both command-line tools are installed as the package's bins and start
     const bins = join(project, 'node_modules', '.bin');
     expect((await run(process.execPath, [join(bins, 'flowflare'), '--version'])).stdout.trim()).toBe(JSON.parse(await readFile(join(root, 'package.json'), 'utf8')).version);

@@ -103,6 +103,8 @@ export function formatSuite(format: Format): void {
         { name: 'email_campaign', binding: 'EMAIL_CAMPAIGN', class_name: 'EmailCampaignWorkflow' },
       ]);
       expect(config.vars).toEqual({ GREETING: 'hello' });
+      // the dashboard's files and the OpenAPI document: the installed package's static folder
+      expect(config.assets).toEqual({ directory: 'node_modules/@biggidea/flowflare/dist/static', binding: 'ASSETS', run_worker_first: true });
 
       const text = service.read(file);
       for (const comment of userComments(format, 'workflow-service')) expect(text).toContain(comment);
@@ -146,6 +148,7 @@ export function formatSuite(format: Format): void {
       expect(result.stdout).toMatch(/env\.DB \(flowflare_db\)\s+D1 Database/);
       expect(result.stdout).toMatch(/env\.WORKFLOW_TRACKER \(WorkflowTracker\)\s+Durable Object/);
       expect(result.stdout).toMatch(/env\.EMAIL_CAMPAIGN \(EmailCampaignWorkflow\)\s+Workflow/);
+      expect(result.stdout).toMatch(/env\.ASSETS\s+Assets/);
     });
   });
 

@@ -25,9 +25,11 @@ const made: string[] = [];
 
 /**
  * Creates a project holding `files`, with the repository's wrangler linked into its node_modules
- * as `npm install wrangler` would (unless `wrangler: false`).
+ * as `npm install wrangler` would (unless `wrangler: false`), and the repository (its built dist/)
+ * as `npm install @biggidea/flowflare` would, in `flowflare` (a folder of the project, `.` unless
+ * told; `false` for none), so that the service's `[assets]` find the package's static folder.
  */
-export function makeProject(files: Record<string, string>, options: { wrangler?: boolean } = {}): Project {
+export function makeProject(files: Record<string, string>, options: { wrangler?: boolean; flowflare?: string | false } = {}): Project {
   const dir = mkdtempSync(join(tmpdir(), 'flowflare-cli-'));
   made.push(dir);
   const project: Project = {
@@ -45,6 +47,11 @@ export function makeProject(files: Record<string, string>, options: { wrangler?:
   if (options.wrangler !== false) {
     mkdirSync(join(dir, 'node_modules'), { recursive: true });
     symlinkSync(join(REPO, 'node_modules', 'wrangler'), join(dir, 'node_modules', 'wrangler'), 'dir');
+  }
+  if (options.flowflare !== false) {
+    const modules = join(dir, options.flowflare ?? '.', 'node_modules', '@biggidea');
+    mkdirSync(modules, { recursive: true });
+    symlinkSync(REPO, join(modules, 'flowflare'), 'dir');
   }
   return project;
 }
