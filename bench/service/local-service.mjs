@@ -66,12 +66,19 @@ export async function startLocalService({ apiKey = 'local-key', persistDir, port
         d1Databases: { DB: 'flowflare-local' },
       },
       {
+        // a service binding's fetch that only calls create() (the start benchmark's floor)
+        name: 'hop',
+        modules: [{ type: 'ESModule', path: 'hop.js', contents: bundle('bench/service/fixtures/hop-worker.ts') }],
+        compatibilityDate: COMPATIBILITY_DATE,
+        workflows: { NOOP: { name: 'noop', className: 'NoopWorkflow', scriptName: 'service' } },
+      },
+      {
         name: 'client',
         routes: ['client.local/*'],
         modules: [{ type: 'ESModule', path: 'client.js', contents: bundle('bench/service/fixtures/client-worker.ts') }],
         compatibilityDate: COMPATIBILITY_DATE,
         bindings: { API_KEY: apiKey },
-        serviceBindings: { WORKFLOW_SERVICE: 'service' },
+        serviceBindings: { WORKFLOW_SERVICE: 'service', HOP: 'hop' },
         workflows: { NOOP: { name: 'noop', className: 'NoopWorkflow', scriptName: 'service' } },
       },
     ],

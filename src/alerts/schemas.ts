@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isoDateTime, pageLimit } from '../shared/schema-fields.js';
 import { ALERT_KINDS, ALERT_STATES } from '../shared/alerts.js';
 
 const text = (max: number) => z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(max, `at most ${max} characters`));
@@ -41,7 +42,7 @@ export const alertRuleInputSchema = z.strictObject({
 
 /** Body of `PATCH /api/alerts/rules/:id`. */
 export const muteRuleSchema = z.strictObject({
-  muted_until: z.nullable(z.iso.datetime({ offset: true, error: 'an ISO-8601 time, such as 2027-01-31T00:00:00Z, or null' })),
+  muted_until: z.nullable(isoDateTime('an ISO-8601 time, such as 2027-01-31T00:00:00Z, or null')),
 });
 
 /** Query string of `GET /api/alerts`. */
@@ -50,5 +51,5 @@ export const alertListQuerySchema = z.strictObject({
   run_id: z.optional(text(200)),
   state: z.optional(z.enum(ALERT_STATES)),
   cursor: z.optional(text(500)),
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  limit: z.optional(pageLimit),
 });

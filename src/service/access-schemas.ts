@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isoDateTime, pageLimit } from '../shared/schema-fields.js';
 import { ROLES } from '../shared/access.js';
 
 const names = z
@@ -13,7 +14,7 @@ export const createKeySchema = z.strictObject({
   /** Omitted: every run. */
   scopes: z.optional(z.strictObject({ workflows: z.optional(names), ref_types: z.optional(names) })),
   /** ISO-8601 time after which the key stops working. */
-  expires_at: z.optional(z.iso.datetime({ offset: true, error: 'an ISO-8601 time, such as 2027-01-31T00:00:00Z' })),
+  expires_at: z.optional(isoDateTime('an ISO-8601 time, such as 2027-01-31T00:00:00Z')),
 });
 
 /** A key request as the client sends it. */
@@ -25,5 +26,5 @@ export const auditQuerySchema = z.strictObject({
   action: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
   /** `next_cursor` of the previous page. */
   cursor: z.optional(z.string().check(z.regex(/^\d+$/, 'the next_cursor of a previous page'))),
-  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100))),
+  limit: z.optional(pageLimit),
 });

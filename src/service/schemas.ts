@@ -6,9 +6,9 @@ import { refuse, type AnySchema } from '../shared/validate.js';
 import { canonicalWorkflowName } from '../shared/workflow-name.js';
 import { parseQueryTime } from './query-time.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
+import { pageLimit } from '../shared/schema-fields.js';
 
-/** Most rows one list request returns. */
-export const MAX_PAGE_SIZE = 100;
+export { MAX_PAGE_SIZE } from '../shared/schema-fields.js';
 
 /** Rows a list request returns when it gives no `limit`. */
 export const DEFAULT_PAGE_SIZE = 25;
@@ -104,11 +104,6 @@ const queryTime = z.pipe(
   }),
 );
 
-const limit = z.pipe(
-  z.pipe(z.string().check(z.regex(/^\d+$/, 'a whole number')), z.transform(Number)),
-  z.number().check(z.int(), z.minimum(1, 'at least 1'), z.maximum(MAX_PAGE_SIZE, `at most ${MAX_PAGE_SIZE}`)),
-);
-
 /** The filters runs and workflows share (lists and counts). */
 const filterFields = {
   workflow: z.optional(workflowName),
@@ -138,7 +133,7 @@ export const listQuerySchema = z
     ...filterFields,
     status: z.optional(runStatusSchema),
     cursor: z.optional(text(1000)),
-    limit: z.optional(limit),
+    limit: z.optional(pageLimit),
   })
   .check(filterRules);
 
@@ -169,7 +164,7 @@ export const byRefQuerySchema = z.strictObject({
   ref_type: refText,
   ref_id: refText,
   cursor: z.optional(text(1000)),
-  limit: z.optional(limit),
+  limit: z.optional(pageLimit),
 });
 
 /** Query string of `GET /api/runs/counts`: the list filters without status, cursor and limit. */

@@ -10,6 +10,7 @@ import { errorToJson, nowIso } from '../ingest/serialize.js';
 import { runTransition } from '../ingest/transitions.js';
 import { workflowBinding, workflowBindingName } from './bindings.js';
 import { followRuns } from './follow.js';
+import { afterAnswer } from './after-answer.js';
 import type { ResolvedOptions } from './options.js';
 import type { StartRunInput } from './schemas.js';
 import type { Caller } from '../shared/access.js';
@@ -37,7 +38,7 @@ export interface StartOutcome {
   result: StartResult;
   events: EventRef[];
   /**
-   * The new runs' followers being asked to follow them: not waited for by the answer (hand it to
+   * The new runs' followers being asked to follow them, once the answer has gone (hand it to
    * `ctx.waitUntil`). A follower that is never asked is found by the stalled-run sweep.
    */
   following?: Promise<void>;
@@ -59,7 +60,7 @@ function plan(env: object, input: StartRunInput, options: ResolvedOptions, calle
   return { input, runId: input.id ?? crypto.randomUUID(), binding, payload, retryOf, caller };
 }
 
-function recordStatements(p: StartPlan, now: string): Statement[] {
+function recordStatements(p: StartPlan, now: string, readBack = true): Statement[] {
   const { input } = p;
   const metadata = input.metadata === undefined || input.metadata === null ? null : JSON.stringify(input.metadata);
   const refs = { ref_id: input.ref_id ?? null, ref_type: input.ref_type ?? null };
@@ -79,12 +80,25 @@ function recordStatements(p: StartPlan, now: string): Statement[] {
   });
   if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
   const details = { workflow: input.workflow, ...(p.retryOf ? { retry_of: p.retryOf } : {}) };
-  statements.push(auditStatement(p.caller, { action: p.retryOf ? 'retry' : 'start', runId: p.runId, details }, now), selectRun(p.runId));
+  statements.push(auditStatement(p.caller, { action: p.retryOf ? 'retry' : 'start', runId: p.runId, details }, now));
+  if (readBack) statements.push(selectRun(p.runId));
   return statements;
 }
 
-/** Records that creating instances failed, so the runs do not sit in Queued forever. */
-async function recordCreateFailure(db: D1Database, plans: StartPlan[], error: unknown): Promise<void> {
+/**
+ * After `create()` refused runs: records that they failed (when they are on record), so that they
+ * do not sit in Queued forever, and asks the followers of `followed` to follow their runs (should
+ * the engine have the instances after all). @returns the error to answer with
+ */
+async function createFailed(
+  env: object,
+  db: D1Database,
+  plans: StartPlan[],
+  options: ResolvedOptions,
+  error: unknown,
+  recorded = true,
+  followed = plans,
+): Promise<FlowflareError> {
   const now = nowIso();
   const statements = plans.flatMap((p) =>
     runTransition({
@@ -95,15 +109,13 @@ async function recordCreateFailure(db: D1Database, plans: StartPlan[], error: un
     }).concat(p.input.idempotency_key === undefined ? [] : [releaseIdempotencyKey(p.runId)]),
   );
   try {
-    await writeBatch(db, statements);
+    if (recorded) await writeBatch(db, statements);
   } catch (writeError) {
     console.error('[flowflare] could not record a failed start:', writeError);
   }
-}
-
-function startFailed(name: string, error: unknown): FlowflareError {
+  await followRuns(env, followed, options);
   const reason = error instanceof Error ? error.message : String(error);
-  return new FlowflareError('START_FAILED', `Cloudflare Workflows refused to create '${name}' instance(s): ${reason}`, {
+  return new FlowflareError('START_FAILED', `Cloudflare Workflows refused to create '${plans[0]!.input.workflow}' instance(s): ${reason}`, {
     status: 502,
     cause: error,
   });
@@ -133,10 +145,14 @@ function found(row: RunRow): StartResult {
 
 /**
  * Starts one run: records it as Queued (registering its workflow, counting the run, auditing the
- * start) and creates the instance with the payload. With an idempotency key, a repeat returns the
- * first run: the key is claimed by the record's write, so the instance is created after it (two
- * concurrent starts with one key create one instance). Without a key, the record is written while
- * the instance is created (one D1 round trip overlapping `create()`).
+ * start) and creates the instance with the payload. Without an idempotency key, the record's write
+ * and `create()` overlap (the write leaves first, so it reaches D1 ahead of anything the instance
+ * writes), and the answer waits for both; a record D1 refuses twice goes to the run's follower,
+ * which writes it with the engine's first events, and the start answers `TRACKING_FAILED` (503)
+ * naming the run. With a key, a
+ * repeat returns the first run: the key is claimed by the record's write, so the instance is
+ * created after it (two concurrent starts with one key create one instance). Either way the run's
+ * follower is asked after the answer (`StartOutcome.following`).
  * @param retryOf the run this one retries, recorded as `retry_of`
  */
 export async function startRun(
@@ -150,19 +166,39 @@ export async function startRun(
   const p = plan(env, input, options, caller, retryOf);
   if (input.idempotency_key !== undefined) return startKeyed(env, db, p, options);
   await assertIdFree(db, input);
-
-  const recording = writeBatch(db, recordStatements(p, nowIso()));
-  const [recorded, created] = await Promise.allSettled([recording, p.binding.create({ id: p.runId, params: p.payload })]);
-  if (created.status === 'rejected') {
-    if (recorded.status === 'fulfilled') await recordCreateFailure(db, [p], created.reason);
-    // should the engine have the instance after all, its follower records what it does
-    await followRuns(env, [p], options);
-    throw startFailed(input.workflow, created.reason);
+  const now = nowIso();
+  const creating = p.binding.create({ id: p.runId, params: p.payload }).then(
+    () => null,
+    (error: unknown) => ({ error }),
+  );
+  const [written, refused] = await Promise.all([recordStarted(db, p, now), creating]);
+  if (refused) throw await createFailed(env, db, [p], options, refused.error, written !== null);
+  if (!written) {
+    // the instance runs: its follower writes the record with the engine's first events
+    await followRuns(env, [p], options, recordStatements(p, now, false));
+    throw new FlowflareError(
+      'TRACKING_FAILED',
+      `Run '${p.runId}' started, but D1 refused its record; its follower writes it. Do not start it again.`,
+      { status: 503 },
+    );
   }
-  // The follower is asked once the instance exists, and the answer does not wait for it.
-  const following = followRuns(env, [p], options);
-  const written = recorded.status === 'fulfilled' ? recorded.value : await recordAgain(db, p, recorded.reason);
-  return { result: startedResult(p, written), events: written.events, following };
+  return { result: startedResult(p, written), events: written.events, following: afterAnswer(() => followRuns(env, [p], options)) };
+}
+
+/**
+ * Writes a started run's record, trying twice. @returns what it wrote, or null when D1 refused it
+ * both times (the caller hands the statements to the run's follower).
+ */
+async function recordStarted(db: D1Database, p: StartPlan, now: string): Promise<WriteResult | null> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await writeBatch(db, recordStatements(p, now));
+    } catch (error) {
+      if (tries < 2) continue;
+      console.error(`[flowflare] D1 refused the record of run ${p.runId} twice; its follower writes it:`, error);
+      return null;
+    }
+  }
 }
 
 /**
@@ -192,33 +228,14 @@ async function startKeyed(env: object, db: D1Database, p: StartPlan, options: Re
   try {
     await p.binding.create({ id: p.runId, params: p.payload });
   } catch (error) {
-    await recordCreateFailure(db, [p], error);
-    await followRuns(env, [p], options);
-    throw startFailed(p.input.workflow, error);
+    throw await createFailed(env, db, [p], options, error);
   }
-  return { result: startedResult(p, written), events: written.events, following: followRuns(env, [p], options) };
-}
-
-/**
- * Writes a started run's record once more after the write beside `create()` failed. When D1 still
- * refuses it, the start answers with the error; the instance runs and its follower records it
- * from the engine's events.
- */
-async function recordAgain(db: D1Database, p: StartPlan, firstError: unknown): Promise<WriteResult> {
-  try {
-    return await writeBatch(db, recordStatements(p, nowIso()));
-  } catch (error) {
-    console.error(`[flowflare] run ${p.runId} started, but its record could not be written:`, firstError, error);
-    throw new FlowflareError(
-      'TRACKING_FAILED',
-      `Run '${p.runId}' started, but D1 refused its record; its follower records it from the engine. Do not start it again.`,
-      { status: 503, cause: error },
-    );
-  }
+  return { result: startedResult(p, written), events: written.events, following: afterAnswer(() => followRuns(env, [p], options)) };
 }
 
 async function assertIdFree(db: D1Database, input: StartRunInput): Promise<void> {
-  if (input.id !== undefined && (await getRunRow(db, input.id))) throw new ConflictError(`A run with id '${input.id}' already exists.`);
+  if (input.id === undefined) return;
+  if (await getRunRow(db, input.id)) throw new ConflictError(`A run with id '${input.id}' already exists.`);
 }
 
 function startedResult(p: StartPlan, written: WriteResult): StartResult {
@@ -229,7 +246,8 @@ function startedResult(p: StartPlan, written: WriteResult): StartResult {
 
 /**
  * Starts up to 100 runs: one D1 batch records them all, then one `createBatch` per workflow
- * creates the instances. Runs whose idempotency key was seen before are returned as they are.
+ * creates the instances; their followers are asked after the answer. Runs whose idempotency key
+ * was seen before are returned as they are.
  */
 export async function startRuns(
   env: object,
@@ -275,16 +293,15 @@ export async function startRuns(
     }
   }
 
-  const following = followRuns(env, fresh, options);
   for (const group of groupByWorkflow(fresh)) {
     try {
       await group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload })));
     } catch (error) {
-      await recordCreateFailure(db, group, error);
-      await following;
-      throw startFailed(group[0]!.input.workflow, error);
+      // the instances of the groups created before are followed too
+      throw await createFailed(env, db, group, options, error, true, fresh);
     }
   }
+  const following = afterAnswer(() => followRuns(env, fresh, options));
 
   const rows = new Map(written.runs.map((r) => [r.id, r]));
   const results = plans.map((p): StartResult => {

@@ -2,7 +2,7 @@ import type { ControlAction } from '../../shared/api.js';
 import { callerOf, json, param, type RouteContext } from '../context.js';
 import { controlRun } from '../control.js';
 import { retryRun } from '../retry.js';
-import { publishEvents } from '../publish.js';
+import { publishEvents, publishStarted } from '../publish.js';
 import type { RouteCall, RouteHandlers, RouteSpec } from '../route-table.js';
 
 /** `POST /api/runs/:id/{pause,resume,terminate,restart,events,retry}`. */
@@ -25,10 +25,9 @@ export function controlHandlers({ options }: RouteContext): Pick<RouteHandlers, 
       return json(result);
     },
     retryRun: async ({ request, env, ctx }) => {
-      const { result, events, following } = await retryRun(env, param(request, 'id'), options, callerOf(request));
-      if (following) ctx.waitUntil(following);
-      publishEvents(env, ctx, events);
-      return json(result, 201);
+      const outcome = await retryRun(env, param(request, 'id'), options, callerOf(request));
+      publishStarted(env, ctx, outcome);
+      return json(outcome.result, 201);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { WorkflowNames } from '../../shared/api.js';
 import { knownWorkflowNames } from '../bindings.js';
 import { callerOf, json, type RouteContext } from '../context.js';
-import { publishEvents } from '../publish.js';
+import { publishStarted } from '../publish.js';
 import type { RouteHandlers } from '../route-table.js';
 import { startRun, startRuns } from '../start.js';
 
@@ -9,16 +9,14 @@ import { startRun, startRuns } from '../start.js';
 export function startHandlers({ options }: RouteContext): Pick<RouteHandlers, 'startRun' | 'startRuns' | 'listWorkflowNames'> {
   return {
     startRun: async ({ request, env, ctx, body }) => {
-      const { result, events, following } = await startRun(env, body, options, callerOf(request));
-      if (following) ctx.waitUntil(following);
-      publishEvents(env, ctx, events);
-      return json(result, result.created ? 201 : 200);
+      const outcome = await startRun(env, body, options, callerOf(request));
+      publishStarted(env, ctx, outcome);
+      return json(outcome.result, outcome.result.created ? 201 : 200);
     },
     startRuns: async ({ request, env, ctx, body }) => {
-      const { results, events, following } = await startRuns(env, body.runs, options, callerOf(request));
-      ctx.waitUntil(following);
-      publishEvents(env, ctx, events);
-      return json({ results }, results.some((r) => r.created) ? 201 : 200);
+      const outcome = await startRuns(env, body.runs, options, callerOf(request));
+      publishStarted(env, ctx, outcome);
+      return json({ results: outcome.results }, outcome.results.some((r) => r.created) ? 201 : 200);
     },
     listWorkflowNames: ({ env }) => json({ names: knownWorkflowNames(env, options) } satisfies WorkflowNames),
   };
