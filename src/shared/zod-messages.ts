@@ -1,7 +1,12 @@
 import type * as z from 'zod/mini';
 
 /** How a size is counted, by what is measured. */
-const UNITS: Record<string, string> = { string: ' characters', array: ' items', set: ' items', map: ' entries', file: ' bytes' };
+const UNITS: Record<string, string> = { string: 'character', array: 'item', set: 'item', map: 'entry', file: 'byte' };
+
+/** `3 items`, `1 item`, `2 entries`. */
+function count(n: unknown, unit: string): string {
+  return `${String(n)} ${n === 1 ? unit : unit === 'entry' ? 'entries' : `${unit}s`}`;
+}
 
 /** A value as a message shows it: strings quoted, other primitives as they print. */
 function show(value: unknown): string {
@@ -32,7 +37,7 @@ export function issueMessage(issue: z.core.$ZodRawIssue): string {
       const bound = big ? issue.maximum : issue.minimum;
       const relation = issue.exact ? 'exactly' : issue.inclusive ? (big ? 'at most' : 'at least') : big ? 'less than' : 'more than';
       const unit = UNITS[issue.origin ?? ''];
-      return `must ${unit ? 'have' : 'be'} ${relation} ${String(bound)}${unit ?? ''}`;
+      return unit ? `must have ${relation} ${count(bound, unit)}` : `must be ${relation} ${String(bound)}`;
     }
     case 'invalid_format':
       return issue.format === 'regex' ? `must match ${(issue as { pattern?: string }).pattern}` : `must be a valid ${issue.format === 'datetime' ? 'ISO datetime' : issue.format}`;

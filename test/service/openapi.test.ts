@@ -27,6 +27,21 @@ describe('GET /api/openapi.json', () => {
     expect(headers.get('Cache-Control')).toBe('no-cache');
   });
 
+  it("carries the file's ETag; a revalidation of the same document is a 304, behind the key too", async () => {
+    const first = await api('/api/openapi.json');
+    await first.body?.cancel();
+    const etag = first.headers.get('ETag');
+    expect(etag).toBeTruthy();
+    const again = await api('/api/openapi.json', { headers: { 'If-None-Match': etag! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('ETag')).toBe(etag);
+    expect(await again.text()).toBe('');
+    expect((await api('/api/openapi.json', { key: null, headers: { 'If-None-Match': etag! } })).status).toBe(401);
+    const other = await api('/api/openapi.json', { headers: { 'If-None-Match': '"another"' } });
+    expect(other.status).toBe(200);
+    await other.body?.cancel();
+  });
+
   it('is the document of the static folder, fetched from Static Assets after the key is checked', async () => {
     const { body } = await apiJson<Document>('/api/openapi.json');
     expect(body).toEqual(JSON.parse(builtDocument));
