@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: measures, in one run and side by side, (1) starting a workflow through the
-// client → service → Workflow binding against calling the binding directly (starts back to back,
-// and each start alone), and (2) query latency
+// client → service → Workflow binding against calling the binding directly and against a service
+// binding whose Worker only calls create() (starts back to back, and each start alone), and (2) query latency
 // with 1,000,000 runs in local D1, with the query plan of each query.
 //
 // Everything runs locally in workerd (Miniflare) with D1, Durable Objects and Workflows persisted
@@ -57,7 +57,7 @@ try {
 
   // 1. Start: client → service binding → service → Workflow binding, against the binding directly
   // and against a service binding whose Worker only calls create() (the floor of any such path).
-  await json(await service.callClient(`/start?n=2&k=5`)); // warm up both paths
+  await json(await service.callClient(`/start?n=2&k=5`)); // warm up every path
   for (const idle of [false, true]) {
     const perSample = idle ? PER_SAMPLE / 2 : PER_SAMPLE;
     const start = await json(await service.callClient(`/start?n=${SAMPLES}&k=${perSample}&idle=${idle ? 1 : 0}`));
@@ -68,7 +68,7 @@ try {
     console.log(
       idle
         ? `Start a workflow, each start alone: the previous one's instance complete and run recorded first (${SAMPLES} samples × ${perSample} starts per path, taking turns)`
-        : `Start a workflow, starts back to back: each sample is ${perSample} starts of one path in a row, under the work its earlier starts left (the engine running them; for the client's, the followers), the paths taking turns (${SAMPLES} samples per path)`,
+        : `Start a workflow, starts back to back: each sample is ${perSample} starts of one path in a row, under the work its own earlier starts left (the engine running them; for the client's, the followers), begun once the previous block is over, the paths taking turns (${SAMPLES} samples per path)`,
     );
     console.log(
       table([

@@ -19,6 +19,8 @@ export interface FollowRequest {
   /** Business object of the run, from the sender. */
   ref_id?: string | null;
   ref_type?: string | null;
+  /** The run this one retries, from the service. */
+  retryOf?: string | null;
   /** Keep step and run outputs out of D1. @default 'all' */
   outputs?: 'all' | 'none';
   /** Largest JSON text stored per value. */

@@ -24,6 +24,7 @@ export function addFacts(facts: Facts, request: FollowRequest, now: string): Fac
   if (request.metadata != null) run.metadata = JSON.stringify(request.metadata);
   if (request.ref_id !== undefined) run.ref_id = request.ref_id;
   if (request.ref_type !== undefined) run.ref_type = request.ref_type;
+  if (request.retryOf != null) run.retry_of = request.retryOf;
   if (request.runOutput !== undefined) run.output_result = request.runOutput;
   const steps = [...facts.steps, ...(request.statements ?? [])];
   if (request.stepOutput) {

@@ -19,7 +19,7 @@ export function publishEvents(env: ServiceEnv, ctx: ExecutionContext, events: Ev
  * After a start's answer has gone: publishes the events its record appended, and lets its runs'
  * followers be asked (`following`), so that neither holds up the answer.
  */
-export function publishStarted(env: ServiceEnv, ctx: ExecutionContext, outcome: { events: EventRef[]; following?: Promise<void> }): void {
+export function publishStarted(env: ServiceEnv, ctx: ExecutionContext, outcome: { events: EventRef[]; following?: Promise<unknown> }): void {
   ctx.waitUntil(afterAnswer(async () => publishEvents(env, ctx, outcome.events)));
   if (outcome.following) ctx.waitUntil(outcome.following);
 }

@@ -41,7 +41,7 @@ export interface StartOutcome {
    * The new runs' followers being asked to follow them, once the answer has gone (hand it to
    * `ctx.waitUntil`). A follower that is never asked is found by the stalled-run sweep.
    */
-  following?: Promise<void>;
+  following?: Promise<unknown>;
 }
 
 function plan(env: object, input: StartRunInput, options: ResolvedOptions, caller: Caller, retryOf: string | null = null): StartPlan {
@@ -60,7 +60,7 @@ function plan(env: object, input: StartRunInput, options: ResolvedOptions, calle
   return { input, runId: input.id ?? crypto.randomUUID(), binding, payload, retryOf, caller };
 }
 
-function recordStatements(p: StartPlan, now: string, readBack = true): Statement[] {
+function recordStatements(p: StartPlan, now: string): Statement[] {
   const { input } = p;
   const metadata = input.metadata === undefined || input.metadata === null ? null : JSON.stringify(input.metadata);
   const refs = { ref_id: input.ref_id ?? null, ref_type: input.ref_type ?? null };
@@ -79,10 +79,13 @@ function recordStatements(p: StartPlan, now: string, readBack = true): Statement
     statusIfNew: true,
   });
   if (input.idempotency_key !== undefined) statements.push(setIdempotencyKey(p.runId, input.idempotency_key));
-  const details = { workflow: input.workflow, ...(p.retryOf ? { retry_of: p.retryOf } : {}) };
-  statements.push(auditStatement(p.caller, { action: p.retryOf ? 'retry' : 'start', runId: p.runId, details }, now));
-  if (readBack) statements.push(selectRun(p.runId));
+  statements.push(auditStatement(p.caller, auditOf(p), now), selectRun(p.runId));
   return statements;
+}
+
+/** The audit entry of a start or a retry. */
+function auditOf(p: StartPlan): { action: string; runId: string; details: Record<string, string> } {
+  return { action: p.retryOf ? 'retry' : 'start', runId: p.runId, details: { workflow: p.input.workflow, ...(p.retryOf ? { retry_of: p.retryOf } : {}) } };
 }
 
 /**
@@ -167,38 +170,55 @@ export async function startRun(
   if (input.idempotency_key !== undefined) return startKeyed(env, db, p, options);
   await assertIdFree(db, input);
   const now = nowIso();
+  // the record's write leaves before create(), so it reaches D1 ahead of anything the instance writes
+  const recording = recordStarted(db, p, now);
   const creating = p.binding.create({ id: p.runId, params: p.payload }).then(
     () => null,
     (error: unknown) => ({ error }),
   );
-  const [written, refused] = await Promise.all([recordStarted(db, p, now), creating]);
-  if (refused) throw await createFailed(env, db, [p], options, refused.error, written !== null);
-  if (!written) {
-    // the instance runs: its follower writes the record with the engine's first events
-    await followRuns(env, [p], options, recordStatements(p, now, false));
-    throw new FlowflareError(
-      'TRACKING_FAILED',
-      `Run '${p.runId}' started, but D1 refused its record; its follower writes it. Do not start it again.`,
-      { status: 503 },
-    );
-  }
-  return { result: startedResult(p, written), events: written.events, following: afterAnswer(() => followRuns(env, [p], options)) };
+  const [recorded, refused] = await Promise.all([recording, creating]);
+  if (refused) throw await createFailed(env, db, [p], options, refused.error, !('error' in recorded));
+  if ('error' in recorded) throw await unrecordedStart(env, p, options, now, recorded.error);
+  return { result: startedResult(p, recorded), events: recorded.events, following: afterAnswer(() => followRuns(env, [p], options)) };
 }
 
 /**
- * Writes a started run's record, trying twice. @returns what it wrote, or null when D1 refused it
- * both times (the caller hands the statements to the run's follower).
+ * Writes a started run's record; a write D1 could not make for now (not one it rejects) is tried
+ * once more. @returns what it wrote, or the error D1 gave
  */
-async function recordStarted(db: D1Database, p: StartPlan, now: string): Promise<WriteResult | null> {
+async function recordStarted(db: D1Database, p: StartPlan, now: string): Promise<WriteResult | { error: unknown }> {
   for (let tries = 1; ; tries++) {
     try {
       return await writeBatch(db, recordStatements(p, now));
     } catch (error) {
-      if (tries < 2) continue;
-      console.error(`[flowflare] D1 refused the record of run ${p.runId} twice; its follower writes it:`, error);
-      return null;
+      if (tries < 2 && d1ErrorKind(error) !== 'rejected') continue;
+      return { error };
     }
   }
+}
+
+/**
+ * The instance of a start runs, but D1 refused its record. Its follower records it from the engine
+ * (the payload it got, under the follower's limits) and is given what only the start knows: refs,
+ * metadata, the run it retries and the audit entry; not when D1 rejected the record itself, which
+ * would refuse those again. @returns the 503 that names the run
+ */
+async function unrecordedStart(env: object, p: StartPlan, options: ResolvedOptions, now: string, error: unknown): Promise<FlowflareError> {
+  console.error(`[flowflare] D1 refused the record of run ${p.runId}:`, error);
+  const { input } = p;
+  const rejected = d1ErrorKind(error) === 'rejected';
+  const facts = rejected
+    ? {}
+    : {
+        ref_id: input.ref_id ?? null,
+        ref_type: input.ref_type ?? null,
+        metadata: input.metadata ?? null,
+        retryOf: p.retryOf,
+        statements: [auditStatement(p.caller, auditOf(p), now)],
+      };
+  const taken = await followRuns(env, [p], options, facts);
+  const then = taken ? 'its follower records it from the engine' : 'no follower took it, so it stays unrecorded until one is asked';
+  return new FlowflareError('TRACKING_FAILED', `Run '${p.runId}' started, but D1 refused its record; ${then}. Do not start it again.`, { status: 503, cause: error });
 }
 
 /**
@@ -254,7 +274,7 @@ export async function startRuns(
   inputs: StartRunInput[],
   options: ResolvedOptions,
   caller: Caller,
-): Promise<{ results: StartResult[]; events: EventRef[]; following: Promise<void> }> {
+): Promise<{ results: StartResult[]; events: EventRef[]; following: Promise<unknown> }> {
   const db = serviceDb(env);
   const plans = inputs.map((input) => plan(env, input, options, caller));
   assertDistinct(plans.map((p) => p.input.id).filter((id): id is string => id !== undefined), 'id');
@@ -297,7 +317,8 @@ export async function startRuns(
     try {
       await group[0]!.binding.createBatch(group.map((p) => ({ id: p.runId, params: p.payload })));
     } catch (error) {
-      // the instances of the groups created before are followed too
+      // every run of the batch is followed: the groups created before record what they do, and the
+      // runs of groups never sent are closed as StartFailed after the start grace period
       throw await createFailed(env, db, group, options, error, true, fresh);
     }
   }

@@ -21,7 +21,7 @@ function typeOf(value: unknown): string {
 }
 
 /**
- * zod's issues in short English (`expected string, received number`, `must be at most 100 items`),
+ * zod's issues in short English (`expected string, received number`, `must have at most 100 items`),
  * the messages of Flowflare's validation errors. Smaller than zod's English locale, which the
  * service Worker would otherwise carry whole.
  */

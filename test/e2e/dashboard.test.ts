@@ -185,6 +185,12 @@ describe('the built-in dashboard', () => {
       Array.from({ length: 30 }, (_, i) => ({ workflow: 'email_campaign', params: { recipients: [], subject: `bulk ${i}`, body: '' }, ref_type: 'bulk', ref_id: 'b-1' })),
     );
     const page = await open();
+    // the filtered list's live socket is held back until the test lets it through
+    const held: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/api\/tracker-websocket/, (socket) => {
+      if (/ref_id=b-1/.test(socket.url())) held.push(socket);
+      else socket.connectToServer();
+    });
     await signIn(page);
     await page.locator('.connection[data-state=live]').waitFor();
 
@@ -195,6 +201,15 @@ describe('the built-in dashboard', () => {
     await page.waitForFunction(() => document.querySelectorAll('tr[data-run-id]').length === 25);
     await page.click('button.more');
     await page.waitForFunction(() => document.querySelectorAll('tr[data-run-id]').length === 30);
+    expect(await page.locator('button.more').isHidden()).toBe(true);
+    // the live subscription's fresh start, coming after the click, reloads the list and keeps the
+    // older page that was loaded
+    const reloaded = page.waitForResponse((r) => /\/api\/runs\?/.test(r.url()), { timeout: 30_000 });
+    expect(held).toHaveLength(1);
+    held[0]!.connectToServer();
+    expect(new URL((await reloaded).url()).searchParams.get('limit')).toBe('30');
+    await page.waitForTimeout(200);
+    expect(await page.locator('tr[data-run-id]').count()).toBe(30);
     expect(await page.locator('button.more').isHidden()).toBe(true);
 
     // a new run of the object shows up at the top, live

@@ -23,24 +23,42 @@ describe("a start's record", () => {
     expect(['queued', 'running', 'complete']).toContain((await (await env.PLAIN.get(body.workflowId)).status()).status);
   });
 
-  it("that D1 refuses twice is written by the run's follower, audit entry included; the start says so with a 503", async () => {
+  it("that D1 refuses twice is recorded by the run's follower with what the start knew; the start says so with a 503", async () => {
     const ref = unique('outage');
     const outage = { ...env, DB: flakyDb(env.DB, 2) };
-    const input = { workflow: 'plain', params: {}, ref_type: 'order', ref_id: ref, metadata: { by: 'bo' } };
+    const input = { workflow: 'plain', params: { n: 1 }, ref_type: 'order', ref_id: ref, metadata: { by: 'bo' } };
     const refused = await startRun(outage, input, resolveOptions(), BOOTSTRAP_CALLER).then(
       () => null,
       (error: unknown) => error as FlowflareError,
     );
     expect(refused?.code).toBe('TRACKING_FAILED');
     expect(refused?.status).toBe(503);
+    expect(refused?.message).toContain('its follower records it from the engine. Do not start it again.');
     const id = /Run '([^']+)' started/.exec(refused?.message ?? '')?.[1];
-    expect(refused?.message).toContain('Do not start it again');
-    // the instance runs, and its record comes from its follower, with what the start knew
+    // the instance runs, and its record comes from its follower, with what only the start knew
     await waitForInstance(await env.PLAIN.get(id!), ['complete']);
-    const run = await eventually(async () => (await rows<{ status: string; metadata: string }>('SELECT status, metadata FROM workflow_runs WHERE id = ?', id))[0]);
+    const run = await eventually(async () => {
+      const [row] = await rows<{ status: string; metadata: string; input_params: string; ref_id: string; created_at: string; updated_at: string }>('SELECT * FROM workflow_runs WHERE id = ?', id);
+      return row?.status === 'Completed' ? row : null;
+    });
     expect(JSON.parse(run.metadata)).toEqual({ by: 'bo' });
-    await eventually(async () => (await rows<{ status: string }>('SELECT status FROM workflow_runs WHERE id = ?', id))[0]?.status === 'Completed');
+    expect(JSON.parse(run.input_params)).toEqual({ n: 1, ref_id: ref, ref_type: 'order' });
+    expect(run.updated_at >= run.created_at).toBe(true);
     expect(await rows('SELECT action FROM audit_log WHERE run_id = ?', id)).toEqual([{ action: 'start' }]);
-    expect(await rows("SELECT run_count FROM workflow WHERE name = 'plain' AND ref_type = 'order' AND ref_id = ?", ref)).toEqual([{ run_count: 1 }]);
+    const [workflow] = await rows<{ run_count: number; metadata: string }>("SELECT run_count, metadata FROM workflow WHERE name = 'plain' AND ref_type = 'order' AND ref_id = ?", ref);
+    expect(workflow?.run_count).toBe(1);
+    expect(JSON.parse(workflow!.metadata)).toEqual({ by: 'bo' });
+    const ends = await rows("SELECT id FROM workflow_events WHERE run_id = ? AND kind = 'run' AND json_extract(data, '$.status') = 'Completed'", id);
+    expect(ends).toHaveLength(1);
+  });
+
+  it('that D1 refuses, on a service without followers, is a 503 that says nothing will record it', async () => {
+    const outage = { ...env, DB: flakyDb(env.DB, 2), WORKFLOW_TRACKER: undefined };
+    const refused = await startRun(outage, { workflow: 'plain', params: {} }, resolveOptions(), BOOTSTRAP_CALLER).then(
+      () => null,
+      (error: unknown) => error as FlowflareError,
+    );
+    expect(refused?.code).toBe('TRACKING_FAILED');
+    expect(refused?.message).toContain('no follower took it');
   });
 });

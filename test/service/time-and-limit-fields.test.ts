@@ -5,7 +5,7 @@ type ErrorBody = { error: { code: string; message: string } };
 
 describe('times and page limits are checked alike on every route', () => {
   it("a key's expires_at must be a real ISO-8601 time with seconds and an offset", async () => {
-    for (const expires_at of ['2027-02-30T00:00:00Z', '2027-01-31T00:00Z', '2027-01-31T00:00:00', 'tomorrow', '2027-13-01T00:00:00Z']) {
+    for (const expires_at of ['2027-02-30T00:00:00Z', '2027-01-31T00:00Z', '2027-01-31T00:00:00', 'tomorrow', '2027-13-01T00:00:00Z', '2027-01-31T24:00:00Z', '2027-01-31T10:00:00+25:00']) {
       const refused = await post<ErrorBody>('/api/keys', { name: unique('k'), role: 'read', expires_at });
       expect(refused.status, expires_at).toBe(400);
       expect(refused.body.error.message).toBe('POST /api/keys: expires_at: an ISO-8601 time, such as 2027-01-31T00:00:00Z');

@@ -14,6 +14,8 @@ import { createRunTable } from './run-table.js';
 
 /** Runs per page of the list. */
 const PAGE_SIZE = 25;
+/** Most runs one request reads (the API's largest page). */
+const MAX_PAGE = 100;
 /** Recent alerts read for the marks on runs. */
 const RECENT_ALERTS = 100;
 
@@ -48,27 +50,32 @@ export function listView(ctx: AppContext, filters: Filters): View {
     more.hidden = next === null;
   };
   const loadCounts = () => client.countRuns(countFilters).then((c) => !disposed && counts.set(c), fail);
-  const loadFirst = async () => {
-    void alerts.load().catch(fail);
-    try {
-      const page = await client.listRuns({ ...filters, limit: PAGE_SIZE });
-      if (disposed) return;
-      rows = page.data;
-      next = page.next_cursor;
-      render();
-    } catch (error) {
-      fail(error);
-    }
-  };
+  // A reload (a live subscription's fresh start) reads as many runs as the list shows, so that the
+  // pages loaded with "Load older runs" stay; a click waits for a reload under way.
+  let reloading: Promise<void> = Promise.resolve();
+  const loadFirst = () =>
+    (reloading = (async () => {
+      void alerts.load().catch(fail);
+      try {
+        const page = await client.listRuns({ ...filters, limit: Math.min(MAX_PAGE, Math.max(PAGE_SIZE, rows.length)) });
+        if (disposed) return;
+        rows = page.data;
+        next = page.next_cursor;
+        render();
+      } catch (error) {
+        fail(error);
+      }
+    })());
   // Counts follow live changes, asked for at most every half second.
   const refreshCounts = () => {
     if (countsTimer === null) countsTimer = setTimeout(() => ((countsTimer = null), void loadCounts()), 500);
   };
 
   more.addEventListener('click', async () => {
-    if (next === null) return;
     more.disabled = true;
     try {
+      await reloading;
+      if (next === null) return;
       const page = await client.listRuns({ ...filters, limit: PAGE_SIZE, cursor: next });
       rows = appendPage(rows, page.data);
       next = page.next_cursor;
