@@ -8,10 +8,6 @@ import { parseQueryTime } from './query-time.js';
 import { runStatusSchema } from '../shared/status-schemas.js';
 import { pageLimit } from '../shared/schema-fields.js';
 
-export { MAX_PAGE_SIZE } from '../shared/schema-fields.js';
-
-/** Rows a list request returns when it gives no `limit`. */
-export const DEFAULT_PAGE_SIZE = 25;
 
 /** Most runs one batch start takes (the limit of Workflows' `createBatch`). */
 export const MAX_BATCH_SIZE = 100;

@@ -102,19 +102,17 @@ async function createFailed(
   recorded = true,
   followed = plans,
 ): Promise<FlowflareError> {
-  const now = nowIso();
-  const statements = plans.flatMap((p) =>
-    runTransition({
-      runId: p.runId,
-      workflow: { existing: true },
-      fields: { status: 'Errored', error: errorToJson(error) },
-      now,
-    }).concat(p.input.idempotency_key === undefined ? [] : [releaseIdempotencyKey(p.runId)]),
-  );
-  try {
-    if (recorded) await writeBatch(db, statements);
-  } catch (writeError) {
-    console.error('[flowflare] could not record a failed start:', writeError);
+  if (recorded) {
+    const now = nowIso();
+    const statements = plans.flatMap((p) =>
+      runTransition({
+        runId: p.runId,
+        workflow: { existing: true },
+        fields: { status: 'Errored', error: errorToJson(error) },
+        now,
+      }).concat(p.input.idempotency_key === undefined ? [] : [releaseIdempotencyKey(p.runId)]),
+    );
+    await writeBatch(db, statements).catch((writeError: unknown) => console.error('[flowflare] could not record a failed start:', writeError));
   }
   await followRuns(env, followed, options);
   const reason = error instanceof Error ? error.message : String(error);
@@ -199,23 +197,16 @@ async function recordStarted(db: D1Database, p: StartPlan, now: string): Promise
 
 /**
  * The instance of a start runs, but D1 refused its record. Its follower records it from the engine
- * (the payload it got, under the follower's limits) and is given what only the start knows: refs,
- * metadata, the run it retries and the audit entry; not when D1 rejected the record itself, which
- * would refuse those again. @returns the 503 that names the run
+ * (the payload it got, refs included, under the follower's limits) and is given what only the start
+ * knows: the metadata, the run it retries and the audit entry; not when D1 rejected the record
+ * itself, which would refuse those again. @returns the 503 that names the run
  */
 async function unrecordedStart(env: object, p: StartPlan, options: ResolvedOptions, now: string, error: unknown): Promise<FlowflareError> {
   console.error(`[flowflare] D1 refused the record of run ${p.runId}:`, error);
-  const { input } = p;
-  const rejected = d1ErrorKind(error) === 'rejected';
-  const facts = rejected
-    ? {}
-    : {
-        ref_id: input.ref_id ?? null,
-        ref_type: input.ref_type ?? null,
-        metadata: input.metadata ?? null,
-        retryOf: p.retryOf,
-        statements: [auditStatement(p.caller, auditOf(p), now)],
-      };
+  const facts =
+    d1ErrorKind(error) === 'rejected'
+      ? {}
+      : { metadata: p.input.metadata ?? null, retryOf: p.retryOf, statements: [auditStatement(p.caller, auditOf(p), now)] };
   const taken = await followRuns(env, [p], options, facts);
   const then = taken ? 'its follower records it from the engine' : 'no follower took it, so it stays unrecorded until one is asked';
   return new FlowflareError('TRACKING_FAILED', `Run '${p.runId}' started, but D1 refused its record; ${then}. Do not start it again.`, { status: 503, cause: error });
@@ -254,8 +245,7 @@ async function startKeyed(env: object, db: D1Database, p: StartPlan, options: Re
 }
 
 async function assertIdFree(db: D1Database, input: StartRunInput): Promise<void> {
-  if (input.id === undefined) return;
-  if (await getRunRow(db, input.id)) throw new ConflictError(`A run with id '${input.id}' already exists.`);
+  if (input.id !== undefined && (await getRunRow(db, input.id))) throw new ConflictError(`A run with id '${input.id}' already exists.`);
 }
 
 function startedResult(p: StartPlan, written: WriteResult): StartResult {

@@ -1,7 +1,5 @@
 import * as z from 'zod/mini';
-
-/** Most rows a list request returns. */
-export const MAX_PAGE_SIZE = 100;
+import { MAX_PAGE_SIZE } from './page-size.js';
 
 /** A query string's `limit`: a whole number from 1 to {@link MAX_PAGE_SIZE}. */
 export const pageLimit = z.pipe(

@@ -1,3 +1,4 @@
+import { MAX_PAGE_SIZE } from '../../shared/page-size.js';
 import { FINAL_RUN_STATUSES } from '../../shared/status.js';
 import type { RunRecord } from '../../shared/types.js';
 import { errorText, isUnauthorized } from './api.js';
@@ -14,8 +15,6 @@ import { createRunTable } from './run-table.js';
 
 /** Runs per page of the list. */
 const PAGE_SIZE = 25;
-/** Most runs one request reads (the API's largest page). */
-const MAX_PAGE = 100;
 /** Recent alerts read for the marks on runs. */
 const RECENT_ALERTS = 100;
 
@@ -57,7 +56,7 @@ export function listView(ctx: AppContext, filters: Filters): View {
     (reloading = (async () => {
       void alerts.load().catch(fail);
       try {
-        const page = await client.listRuns({ ...filters, limit: Math.min(MAX_PAGE, Math.max(PAGE_SIZE, rows.length)) });
+        const page = await client.listRuns({ ...filters, limit: Math.min(MAX_PAGE_SIZE, Math.max(PAGE_SIZE, rows.length)) });
         if (disposed) return;
         rows = page.data;
         next = page.next_cursor;

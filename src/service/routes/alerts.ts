@@ -12,7 +12,7 @@ import { randomHex } from '../access.js';
 import { callerOf, json, param, type RouteContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { RouteHandlers } from '../route-table.js';
-import { DEFAULT_PAGE_SIZE } from '../schemas.js';
+import { DEFAULT_PAGE_SIZE } from '../../shared/page-size.js';
 import { serviceDb } from '../storage.js';
 
 /**

@@ -9,7 +9,7 @@ import { requireRunInScope } from '../access.js';
 import { callerOf, json, param, type RouteContext } from '../context.js';
 import type { RouteHandlers } from '../route-table.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { DEFAULT_PAGE_SIZE } from '../schemas.js';
+import { DEFAULT_PAGE_SIZE } from '../../shared/page-size.js';
 import { serviceDb } from '../storage.js';
 import { toRunFilters } from './filters.js';
 

@@ -6,7 +6,7 @@ import { inScope } from '../access.js';
 import { callerOf, json, type RouteContext } from '../context.js';
 import type { RouteHandlers } from '../route-table.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../schemas.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../shared/page-size.js';
 import { serviceDb } from '../storage.js';
 import { toRunFilters } from './filters.js';
 
